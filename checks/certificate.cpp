@@ -1,0 +1,27 @@
+// `certificate` case: NOT IMPLEMENTED YET (stub).
+#include "checks/check_kind.hpp"
+#include "suites/option_reader.hpp"
+
+namespace connspec {
+namespace {
+
+struct Spec : CaseSpec {};
+
+std::unique_ptr<CaseSpec> parse(OptionReader&)
+{
+    return std::make_unique<Spec>();
+}
+
+Outcome run(const CaseSpec&, const Target&, CheckContext&)
+{
+    return errored("internal", "the certificate case is not implemented yet", "");
+}
+
+}  // namespace
+
+CheckKind certificate_kind()
+{
+    return {"certificate", "tls", {Protocol::postgres, Protocol::tls}, "tls.timeout", parse, run};
+}
+
+}  // namespace connspec

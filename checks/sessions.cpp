@@ -1,0 +1,27 @@
+// `sessions` case: NOT IMPLEMENTED YET (stub).
+#include "checks/check_kind.hpp"
+#include "suites/option_reader.hpp"
+
+namespace connspec {
+namespace {
+
+struct Spec : CaseSpec {};
+
+std::unique_ptr<CaseSpec> parse(OptionReader&)
+{
+    return std::make_unique<Spec>();
+}
+
+Outcome run(const CaseSpec&, const Target&, CheckContext&)
+{
+    return errored("internal", "the sessions case is not implemented yet", "");
+}
+
+}  // namespace
+
+CheckKind sessions_kind()
+{
+    return {"sessions", "login", {Protocol::postgres}, "pg.timeout", parse, run};
+}
+
+}  // namespace connspec

@@ -1,0 +1,41 @@
+// What a report receives. Reports only ever see these events and the read-only records in
+// them; they never run checks.
+//
+// Events arrive on one thread: run_started once, case_finished once per planned case in the
+// order cases end (not plan order), run_finished once with every outcome in plan order.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "checks/outcome.hpp"
+#include "suites/plan.hpp"
+
+namespace connspec {
+
+struct RunInfo {
+    std::string hostname;  // where the run happened (JUnit's hostname)
+    std::string vantage;   // --vantage NAME, or empty
+    std::chrono::system_clock::time_point started;
+};
+
+struct RunResult {
+    const Plan& plan;
+    const RunInfo& info;
+    std::vector<Outcome> outcomes;            // one per plan case, in plan order
+    std::chrono::duration<double> duration{};  // wall time of the whole run
+    bool interrupted = false;
+};
+
+class Reporter {
+public:
+    virtual ~Reporter() = default;
+    virtual void run_started(const Plan& plan, const RunInfo& info) = 0;
+    // `index` is the case's position in plan.cases.
+    virtual void case_finished(std::size_t index, const Outcome& outcome) = 0;
+    // Cumulative reports write their file here; a failure to write throws std::runtime_error.
+    virtual void run_finished(const RunResult& result) = 0;
+};
+
+}  // namespace connspec

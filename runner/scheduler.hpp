@@ -1,0 +1,24 @@
+// Runs a plan: bounded parallelism, prerequisites, deadlines, retries, stop requests.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "checks/deadline.hpp"
+#include "reports/reporter.hpp"
+#include "suites/plan.hpp"
+
+namespace connspec {
+
+struct RunOptions {
+    int jobs = 16;                    // most cases at once
+    std::optional<Duration> timeout;  // --timeout: overrides every case's deadline
+};
+
+// Runs every case of `plan`, sending events to `reporter` on the calling thread, and returns
+// the outcomes in plan order. After `stop` is requested no new case starts; running cases
+// end as soon as their waits notice, and every unfinished case is an "interrupted" error.
+std::vector<Outcome> run_plan(const Plan& plan, const RunOptions& options, const RunInfo& info,
+                              Reporter& reporter, const StopSignal& stop);
+
+}  // namespace connspec
