@@ -36,6 +36,7 @@ public:
 private:
     pid_t pid_ = -1;
     int status_ = -1;
+    bool group_ = true;
 };
 
 // A loopback TCP port that nothing listens on right now.
@@ -77,6 +78,30 @@ CommandResult run(const std::vector<std::string>& argv, milliseconds limit = mil
 CommandResult run_connspec(const std::vector<std::string>& args,
                            milliseconds limit = milliseconds{60000},
                            const std::map<std::string, std::string>& env = {});
+
+// One case as a run's JUnit report shows it.
+struct CaseResult {
+    std::string status;    // passed, failed, error, skipped
+    std::string category;  // the failure's or error's type
+    std::string message;   // failure/error message, or the skip reason
+    std::string body;      // failure/error text
+};
+
+struct SuiteRun {
+    CommandResult command;
+    std::map<std::string, CaseResult> cases;        // by "TARGET.CASE"
+    std::map<std::string, std::string> properties;  // by "TARGET.CASE.KEY"
+    // The case, or a CaseResult with status "missing".
+    CaseResult at(const std::string& id) const;
+    std::string property(const std::string& key) const;  // empty when absent
+};
+
+// Writes `toml` to dir/suite.toml, runs `connspec run suite.toml --junit dir/junit.xml` plus
+// `extra_args`, and reads the cases back from the JUnit file (when one was written).
+SuiteRun run_suite(const TempDir& dir, const std::string& toml,
+                   const std::vector<std::string>& extra_args = {},
+                   const std::map<std::string, std::string>& env = {},
+                   milliseconds limit = milliseconds{60000});
 
 // The source tree ($CONNSPEC_SOURCE_ROOT) and the connspec executable ($CONNSPEC).
 std::string source_root();
