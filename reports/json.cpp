@@ -1,19 +1,76 @@
-// json report: NOT IMPLEMENTED YET (stub).
+// JSON results: run metadata under "connspec", then one object per case in plan order.
+#include <algorithm>
+
+#include "reports/atomic_file.hpp"
+#include "reports/json_writer.hpp"
 #include "reports/reports.hpp"
+#include "reports/time_format.hpp"
 
 namespace connspec {
 namespace {
-class Stub : public Reporter {
+
+void write_case(JsonWriter& json, const Plan& plan, const PlannedCase& planned,
+                const Outcome& outcome)
+{
+    const Target& target = plan.target_of(planned);
+    json.begin_object();
+    json.key("target").string(target.name);
+    json.key("suite").string(target.suite);
+    json.key("case").string(planned.kind->name);
+    json.key("status").string(to_string(outcome.status));
+    json.key("category").string_or_null(outcome.category);
+    json.key("message").string(outcome.message);
+    json.key("hint").string_or_null(outcome.hint);
+    json.key("attempts").integer(outcome.attempts);
+    json.key("time").number(std::max(0.0, outcome.duration.count()), 3);
+    // An object keeps the recorded order; a repeated key keeps every value in the text.
+    json.key("properties").begin_object();
+    for (const auto& property : outcome.properties) json.key(property.key).string(property.value);
+    json.end_object();
+    json.key("log").begin_array();
+    for (const auto& line : outcome.log) json.string(line);
+    json.end_array();
+    json.end_object();
+}
+
+std::string json_document(const RunResult& result)
+{
+    JsonWriter json;
+    json.begin_object();
+    json.key("connspec").begin_object();
+    json.key("hostname").string(result.info.hostname);
+    json.key("vantage").string_or_null(result.info.vantage);
+    json.key("started").string(iso8601_utc(result.info.started));
+    json.key("duration").number(result.duration.count(), 3);
+    json.key("interrupted").boolean(result.interrupted);
+    json.end_object();
+    json.key("cases").begin_array();
+    for (std::size_t i = 0; i < result.plan.cases.size(); ++i)
+        write_case(json, result.plan, result.plan.cases[i], result.outcomes[i]);
+    json.end_array();
+    json.end_object();
+    return json.text();
+}
+
+class JsonReporter : public Reporter {
 public:
+    explicit JsonReporter(std::string path) : path_(std::move(path)) {}
     void run_started(const Plan&, const RunInfo&) override {}
     void case_finished(std::size_t, const Outcome&) override {}
-    void run_finished(const RunResult&) override {}
+    void run_finished(const RunResult& result) override
+    {
+        write_file_atomically(path_, json_document(result));
+    }
+
+private:
+    std::string path_;
 };
+
 }  // namespace
 
-std::unique_ptr<Reporter> make_json_reporter(std::string)
+std::unique_ptr<Reporter> make_json_reporter(std::string path)
 {
-    return std::make_unique<Stub>();
+    return std::make_unique<JsonReporter>(std::move(path));
 }
 
 }  // namespace connspec
