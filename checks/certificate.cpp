@@ -1,23 +1,93 @@
-// `certificate` case: NOT IMPLEMENTED YET (stub).
-#include "checks/check_kind.hpp"
+// `certificate` case: fetch the chain the server presents (one handshake, any version),
+// then judge it with the pure functions of certificate_analysis.
+#include "checks/certificate.hpp"
+
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "checks/certificate_analysis.hpp"
+#include "checks/net.hpp"
+#include "checks/tls_session.hpp"
 #include "suites/option_reader.hpp"
 
 namespace connspec {
 namespace {
 
-struct Spec : CaseSpec {};
-
-std::unique_ptr<CaseSpec> parse(OptionReader&)
+std::unique_ptr<CaseSpec> parse(OptionReader& options)
 {
-    return std::make_unique<Spec>();
+    auto spec = std::make_unique<CertificateSpec>();
+    if (auto days = options.integer("min_days_valid", 0, 36500)) spec->min_days_valid = *days;
+    if (auto ca = options.path("ca")) spec->ca = *ca;
+    if (auto verify = options.boolean("verify_hostname")) spec->verify_hostname = *verify;
+    if (auto hostname = options.string("hostname")) {
+        if (hostname->empty())
+            options.error("hostname", "hostname must not be empty");
+        else
+            spec->hostname = *hostname;
+    }
+    if (auto sni = options.sibling_string("tls", "sni")) spec->sni = *sni;
+    return spec;
 }
 
-Outcome run(const CaseSpec&, const Target&, CheckContext&)
+Outcome run(const CaseSpec& spec, const Target& target, CheckContext& context)
 {
-    return errored("internal", "the certificate case is not implemented yet", "");
+    return run_certificate(static_cast<const CertificateSpec&>(spec), target, context);
 }
 
 }  // namespace
+
+Outcome run_certificate(const CertificateSpec& spec, const Target& target, CheckContext& context)
+{
+    ResolveResult resolved = target_addresses(target, context);
+    if (!resolved.ok()) return *resolved.failure;
+
+    const std::string hostname = spec.hostname.empty() ? target.host : spec.hostname;
+    TlsClientOptions options;
+    options.protocol = target.protocol;
+    options.sni = server_name_for(spec.sni.empty() ? hostname : spec.sni, target.host);
+    // Versions are the tls case's business: take the chain whatever the server speaks.
+    options.min_version = TlsVersion::v1_0;
+    options.max_version = TlsVersion::v1_3;
+    options.security_level_zero = true;
+    options.client_cert = target.client_cert;
+    options.client_key = target.client_key;
+
+    TlsDial dial = dial_tls(resolved.addresses, target.port, options, context.deadline, context.stop);
+    if (dial.failure) return *dial.failure;
+    TlsHandshake& h = dial.handshake;
+    context.note(fmt::format("{}: {}", format_endpoint(dial.address, target.port), h.detail));
+    switch (h.end) {
+    case TlsEnd::stopped: return interrupted();
+    case TlsEnd::timeout:
+        return failed("tls.timeout", "fetching the certificate: " + h.detail,
+                      "the server accepted TCP but did not complete TLS in time");
+    case TlsEnd::unsupported:
+        return failed("tls.unsupported", h.detail,
+                      "enable TLS on the server (PostgreSQL: ssl = on with a certificate and key)");
+    case TlsEnd::client_setup: return errored("internal", h.detail, "fix client_cert / client_key");
+    case TlsEnd::not_offered:
+        return errored("internal", h.detail, "this build of OpenSSL cannot make this handshake");
+    default: break;
+    }
+    if (h.chain.empty()) {
+        if (h.end == TlsEnd::established)
+            return failed("cert.untrusted", "the server presented no certificate",
+                          "configure a server certificate");
+        return failed("tls.handshake", "no certificate received: " + h.detail,
+                      "check the server's TLS setup and that this port speaks TLS");
+    }
+
+    CertificatePolicy policy;
+    policy.min_days_valid = spec.min_days_valid;
+    policy.ca_file = spec.ca;
+    policy.verify_hostname = spec.verify_hostname;
+    policy.hostname = hostname;
+    Outcome outcome = analyse_chain(h.chain, policy, std::time(nullptr));
+    if (h.end != TlsEnd::established)
+        context.note("the handshake did not complete; the chain was judged as received");
+    return outcome;
+}
 
 CheckKind certificate_kind()
 {

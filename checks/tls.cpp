@@ -1,23 +1,173 @@
-// `tls` case: NOT IMPLEMENTED YET (stub).
-#include "checks/check_kind.hpp"
+// `tls` case: negotiate at or above the floor, then prove that every version below it (and
+// above max_version) is refused, each with a fresh connection offering exactly that version.
+#include "checks/tls.hpp"
+
+#include <fmt/format.h>
+
+#include "checks/net.hpp"
 #include "suites/option_reader.hpp"
 
 namespace connspec {
 namespace {
 
-struct Spec : CaseSpec {};
-
-std::unique_ptr<CaseSpec> parse(OptionReader&)
+std::unique_ptr<CaseSpec> parse(OptionReader& options)
 {
-    return std::make_unique<Spec>();
+    auto spec = std::make_unique<TlsSpec>();
+    std::string min_text = "1.2";
+    if (auto text = options.tls_version("min_version")) {
+        if (auto version = parse_tls_version(*text)) spec->min_version = *version;
+        min_text = *text;
+    }
+    if (auto text = options.tls_version("max_version")) {
+        spec->max_version = parse_tls_version(*text);
+        if (spec->max_version && *spec->max_version < spec->min_version)
+            options.error("max_version", fmt::format("max_version {} is below min_version {}",
+                                                     *text, min_text));
+    }
+    if (auto probe = options.boolean("probe_below")) spec->probe_below = *probe;
+    if (auto sni = options.string("sni")) spec->sni = *sni;
+    return spec;
 }
 
-Outcome run(const CaseSpec&, const Target&, CheckContext&)
+Outcome run(const CaseSpec& spec, const Target& target, CheckContext& context)
 {
-    return errored("internal", "the tls case is not implemented yet", "");
+    return run_tls(static_cast<const TlsSpec&>(spec), target, context);
+}
+
+std::string names(const std::vector<TlsVersion>& versions)
+{
+    std::vector<std::string_view> texts;
+    for (auto v : versions) texts.push_back(tls_version_name(v));
+    return fmt::format("{}", fmt::join(texts, ", "));
+}
+
+constexpr const char* version_hint =
+    "raise the server's minimum protocol version (PostgreSQL: ssl_min_protocol_version = "
+    "'TLSv1.2', and ssl_max_protocol_version when a ceiling is set)";
+
+// The versions that must be refused: below the floor, and above the ceiling if any.
+std::vector<TlsVersion> versions_to_probe(const TlsSpec& spec)
+{
+    std::vector<TlsVersion> probes;
+    for (auto v : all_tls_versions) {
+        bool below = v < spec.min_version;
+        bool above = spec.max_version && v > *spec.max_version;
+        if (below || above) probes.push_back(v);
+    }
+    return probes;
+}
+
+// An ended handshake that is not a verdict on versions, as the case's outcome.
+std::optional<Outcome> transport_outcome(const TlsHandshake& h, const std::string& step)
+{
+    switch (h.end) {
+    case TlsEnd::stopped: return interrupted();
+    case TlsEnd::timeout:
+        return failed("tls.timeout", fmt::format("{}: {}", step, h.detail),
+                      "the server accepted TCP but did not complete TLS in time: check that this "
+                      "port is the TLS service and that the server is not overloaded");
+    case TlsEnd::unsupported:
+        return failed("tls.unsupported", h.detail,
+                      "enable TLS on the server (PostgreSQL: ssl = on with a certificate and key)");
+    case TlsEnd::client_setup:
+        return errored("internal", fmt::format("{}: {}", step, h.detail),
+                       "fix client_cert / client_key of this target");
+    default: return std::nullopt;
+    }
 }
 
 }  // namespace
+
+Outcome run_tls(const TlsSpec& spec, const Target& target, CheckContext& context)
+{
+    ResolveResult resolved = target_addresses(target, context);
+    if (!resolved.ok()) return *resolved.failure;
+
+    TlsClientOptions options;
+    options.protocol = target.protocol;
+    options.sni = server_name_for(spec.sni, target.host);
+    options.min_version = spec.min_version;
+    options.max_version = spec.max_version.value_or(TlsVersion::v1_3);
+    // With a floor of 1.0 or 1.1 the handshake must really offer those versions.
+    options.security_level_zero = spec.min_version < TlsVersion::v1_2;
+    options.client_cert = target.client_cert;
+    options.client_key = target.client_key;
+
+    TlsDial main = dial_tls(resolved.addresses, target.port, options, context.deadline, context.stop);
+    if (main.failure) return *main.failure;
+    const TlsHandshake& negotiated = main.handshake;
+    const std::string endpoint = format_endpoint(main.address, target.port);
+    context.note(fmt::format("{} {}-{}: {}", endpoint, tls_version_name(options.min_version),
+                             tls_version_name(options.max_version), negotiated.detail));
+    if (auto outcome = transport_outcome(negotiated, "handshake")) return *outcome;
+    if (negotiated.end == TlsEnd::not_offered)
+        return errored("tls.version", negotiated.detail,
+                       "this build of OpenSSL cannot offer the requested versions");
+
+    std::vector<TlsVersion> refused, accepted;
+    std::vector<std::string> inconclusive;
+    if (spec.probe_below) {
+        for (TlsVersion version : versions_to_probe(spec)) {
+            TlsClientOptions probe = options;
+            probe.min_version = probe.max_version = version;
+            probe.security_level_zero = true;  // so the old version is really offered
+            TlsDial dial = dial_tls({main.address}, target.port, probe, context.deadline,
+                                    context.stop);
+            const std::string step = fmt::format("probing {}", tls_version_name(version));
+            if (dial.failure) {
+                if (context.stop.requested()) return interrupted();
+                if (dial.failure->category == "tcp.timeout")
+                    return failed("tls.timeout", fmt::format("{}: {}", step, dial.failure->message),
+                                  dial.failure->hint);
+                inconclusive.push_back(fmt::format("{}: {}", step, dial.failure->message));
+                continue;
+            }
+            const TlsHandshake& h = dial.handshake;
+            context.note(fmt::format("{} {}: {}", endpoint, step, h.detail));
+            if (h.end == TlsEnd::stopped || h.end == TlsEnd::timeout) return *transport_outcome(h, step);
+            if (h.end == TlsEnd::established || h.server_hello_seen)
+                accepted.push_back(version);
+            else if (h.end == TlsEnd::refused)
+                refused.push_back(version);
+            else
+                inconclusive.push_back(fmt::format("{}: {}", step, h.detail));
+        }
+    }
+
+    Outcome outcome;
+    if (!accepted.empty()) {
+        std::string where = spec.max_version
+            ? fmt::format("outside {}-{}", tls_version_name(spec.min_version),
+                          tls_version_name(*spec.max_version))
+            : fmt::format("below the floor {}", tls_version_name(spec.min_version));
+        outcome = failed("tls.version",
+                         fmt::format("server accepts {} {}", names(accepted), where), version_hint);
+    } else if (negotiated.end != TlsEnd::established) {
+        outcome = failed("tls.handshake",
+                         fmt::format("no handshake from {} completes: {}",
+                                     tls_version_name(spec.min_version), negotiated.detail),
+                         "check the server's TLS setup (certificate, key, protocol versions, "
+                         "client certificate) and that this port speaks TLS");
+    } else if (!inconclusive.empty()) {
+        outcome = errored("tls.version",
+                          fmt::format("inconclusive: {}", fmt::join(inconclusive, "; ")),
+                          "a refusal is only counted from a protocol_version or handshake_failure "
+                          "alert, or a close, before the ServerHello; rerun, or check the "
+                          "server's log for why it answered otherwise");
+    } else {
+        std::string message = fmt::format("{} ({})", negotiated.version, negotiated.cipher);
+        if (!refused.empty()) message += fmt::format("; refused {}", names(refused));
+        outcome = passed(message);
+    }
+    if (negotiated.end == TlsEnd::established) {
+        outcome.property("version", negotiated.version);
+        outcome.property("cipher", negotiated.cipher);
+    }
+    if (spec.probe_below) outcome.property("refused_versions", refused.empty() ? "none" : names(refused));
+    if (!accepted.empty()) outcome.property("accepted_versions", names(accepted));
+    outcome.property("endpoint", endpoint);
+    return outcome;
+}
 
 CheckKind tls_kind()
 {
