@@ -1,6 +1,7 @@
 #include "checks/outcome.hpp"
 
 #include <array>
+#include <ostream>
 
 namespace connspec {
 
@@ -13,6 +14,11 @@ std::string_view to_string(Status status)
     case Status::skipped: return "skipped";
     }
     return "error";
+}
+
+std::ostream& operator<<(std::ostream& out, Status status)
+{
+    return out << to_string(status);
 }
 
 std::string_view Outcome::find(std::string_view key) const

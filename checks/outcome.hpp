@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,6 +13,7 @@ namespace connspec {
 enum class Status { passed, failed, error, skipped };
 
 std::string_view to_string(Status status);
+std::ostream& operator<<(std::ostream& out, Status status);  // for test diagnostics
 
 // Observed values, in the order the check recorded them ("version" -> "TLSv1.3").
 // Keys are the bare observation name; reports prefix them with the case name.

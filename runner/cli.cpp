@@ -1,7 +1,78 @@
+// The command line. CLI11 is slow to compile, so it lives in this one translation unit; the
+// commands themselves are in runner/commands.cpp.
+#include <iostream>
+
 #include <CLI/CLI.hpp>
+
+#include "runner/commands.hpp"
+
+namespace {
+
+constexpr const char* exit_codes = R"(Exit status:
+  0    every selected case passed (or was skipped without a failure)
+  1    some case failed or errored
+  2    usage or suite error (nothing ran)
+  130  interrupted (reports still written, unfinished cases as errors)
+
+Suite format and examples: see README.md.)";
+
+}  // namespace
+
 int main(int argc, char** argv)
 {
-    CLI::App app{"connspec"};
-    CLI11_PARSE(app, argc, argv);
-    return 0;
+    using namespace connspec;
+
+    CLI::App app{"connspec: connectivity expectations (DNS, TCP, TLS, certificates, PostgreSQL "
+                 "logins and sessions) written in TOML, run as a test suite with JUnit, TAP, "
+                 "console and JSON reports."};
+    app.set_version_flag("--version", "connspec " CONNSPEC_VERSION);
+    app.footer(exit_codes);
+    app.require_subcommand(1);
+
+    RunRequest run;
+    auto* run_cmd = app.add_subcommand("run", "Run the suites; console report on stdout");
+    run_cmd->add_option("SUITE", run.suites, "Suite files (TOML)")->required();
+    run_cmd->add_option("--junit", run.junit_file, "Also write JUnit XML to FILE (written whole or not at all)")
+        ->type_name("FILE");
+    run_cmd->add_option("--json", run.json_file, "Also write the results as JSON to FILE")->type_name("FILE");
+    run_cmd->add_flag("--tap", run.tap, "TAP 14 on stdout instead of the console report (for meson test)");
+    run_cmd->add_option("-j,--jobs", run.jobs, "Most cases at once (default: the suite's jobs, else 16)")
+        ->type_name("N");
+    run_cmd->add_option("--target", run.selection.target_globs,
+                        "Only targets whose name matches GLOB (repeatable)")
+        ->type_name("GLOB")->allow_extra_args(false);
+    run_cmd->add_option("--tag", run.selection.tags, "Only targets with this tag (repeatable)")
+        ->type_name("TAG")->allow_extra_args(false);
+    run_cmd->add_option("--timeout", run.timeout, "Override every case's deadline (e.g. 5s, 500ms)")
+        ->type_name("DURATION");
+    run_cmd->add_option("--vantage", run.vantage,
+                        "Name where this run happens (recorded in the reports)")
+        ->type_name("NAME");
+    run_cmd->footer(exit_codes);
+
+    std::vector<std::string> validate_suites;
+    auto* validate_cmd = app.add_subcommand("validate", "Load the suites only; report every mistake; exit 0 or 2");
+    validate_cmd->add_option("SUITE", validate_suites, "Suite files (TOML)")->required();
+
+    std::vector<std::string> list_suites;
+    auto* list_cmd = app.add_subcommand("list", "List the cases, one a line, with their prerequisites");
+    list_cmd->add_option("SUITE", list_suites, "Suite files (TOML)")->required();
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return exit_usage;
+    }
+
+    if (*run_cmd) return run_command(run, std::cout, std::cerr);
+    if (*validate_cmd) return validate_command(validate_suites, std::cout, std::cerr);
+    if (*list_cmd) return list_command(list_suites, std::cout, std::cerr);
+    return exit_usage;
 }

@@ -1,7 +1,261 @@
 #include "runner/scheduler.hpp"
+
+#include <poll.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "runner/retry_policy.hpp"
+
 namespace connspec {
-std::vector<Outcome> run_plan(const Plan& plan, const RunOptions&, const RunInfo&, Reporter&, const StopSignal&)
+namespace {
+
+// Slack a check may take past its deadline before the runner calls it a timeout anyway.
+constexpr auto deadline_slack = std::chrono::milliseconds{100};
+
+// Pauses for `delay` unless stop is requested first.
+void pause_unless_stopped(Duration delay, const StopSignal& stop)
 {
-    return std::vector<Outcome>(plan.cases.size());
+    pollfd p{stop.fd(), POLLIN, 0};
+    auto end = Clock::now() + delay;
+    while (!stop.requested()) {
+        int left = millis_left(end);
+        if (left <= 0) return;
+        ::poll(&p, 1, left);
+    }
 }
+
+// One attempt of a case, with faults turned into outcomes and the deadline enforced.
+Outcome run_attempt(const PlannedCase& planned, const Target& target, Duration timeout,
+                    std::vector<std::string> addresses, const StopSignal& stop,
+                    std::vector<std::string>& log)
+{
+    Deadline deadline = Clock::now() + timeout;
+    CheckContext context{deadline, stop, std::move(addresses), log};
+    Outcome outcome;
+    try {
+        outcome = planned.kind->run(*planned.spec, target, context);
+    } catch (const std::exception& e) {
+        outcome = errored("internal", fmt::format("internal fault: {}", e.what()),
+                          "this is a connspec bug; please report it with the suite");
+    } catch (...) {
+        outcome = errored("internal", "internal fault", "this is a connspec bug; please report it");
+    }
+    // Never green past the deadline: a check that overran it has not shown the expectation
+    // holds within the time the suite allows.
+    if (Clock::now() > deadline + deadline_slack && outcome.status == Status::passed) {
+        outcome = failed(std::string(planned.kind->timeout_category),
+                         fmt::format("did not finish within {} ms", timeout.count()),
+                         "the service answered too slowly for the configured timeout");
+    }
+    return outcome;
+}
+
+class Scheduler {
+public:
+    Scheduler(const Plan& plan, const RunOptions& options, Reporter& reporter,
+              const StopSignal& stop)
+        : plan_(plan), options_(options), reporter_(reporter), stop_(stop),
+          outcomes_(plan.cases.size()), state_(plan.cases.size(), State::waiting),
+          dependants_(plan.cases.size()), resolves_of_target_(plan.targets.size())
+    {
+        for (std::size_t i = 0; i < plan.cases.size(); ++i) {
+            if (auto pre = plan.cases[i].prerequisite) dependants_[*pre].push_back(i);
+            if (plan.cases[i].kind->name == "resolves")
+                resolves_of_target_[plan.cases[i].target_index] = i;
+        }
+    }
+
+    std::vector<Outcome> run()
+    {
+        for (std::size_t i = 0; i < plan_.cases.size(); ++i)
+            if (!plan_.cases[i].prerequisite) ready_.push_back(i);
+
+        int jobs = std::max(1, options_.jobs);
+        jobs = static_cast<int>(std::min<std::size_t>(jobs, std::max<std::size_t>(1, plan_.cases.size())));
+        std::vector<std::thread> workers;
+        for (int w = 0; w < jobs; ++w) workers.emplace_back([this, w] { work(w); });
+
+        deliver_until_done();
+
+        {
+            std::lock_guard lock(mutex_);
+            closing_ = true;
+        }
+        work_cv_.notify_all();
+        for (auto& t : workers) t.join();
+        return std::move(outcomes_);
+    }
+
+private:
+    enum class State { waiting, ready, running, done };
+
+    struct Finished {
+        std::size_t index;
+        Outcome outcome;
+    };
+
+    // Worker: takes ready cases and runs their attempts.
+    void work(int worker)
+    {
+        std::mt19937_64 random(std::random_device{}() + static_cast<unsigned>(worker));
+        for (;;) {
+            std::size_t index;
+            std::vector<std::string> addresses;
+            {
+                std::unique_lock lock(mutex_);
+                work_cv_.wait(lock, [&] { return closing_ || (!ready_.empty() && !stop_.requested()); });
+                if (closing_) return;
+                index = ready_.front();
+                ready_.pop_front();
+                state_[index] = State::running;
+                addresses = addresses_for(index);
+            }
+            Outcome outcome = run_case(index, std::move(addresses), random);
+            {
+                std::lock_guard lock(mutex_);
+                finished_.push_back({index, std::move(outcome)});
+            }
+            done_cv_.notify_one();
+        }
+    }
+
+    Outcome run_case(std::size_t index, std::vector<std::string> addresses, std::mt19937_64& random)
+    {
+        const PlannedCase& planned = plan_.cases[index];
+        const Target& target = plan_.target_of(planned);
+        Duration timeout = options_.timeout.value_or(target.timeout);
+        auto started = Clock::now();
+        std::vector<std::string> log;
+        Outcome outcome;
+        int attempt = 1;
+        for (;; ++attempt) {
+            outcome = run_attempt(planned, target, timeout, addresses, stop_, log);
+            if (stop_.requested() && outcome.status != Status::passed) {
+                outcome = interrupted();
+                break;
+            }
+            if (!should_retry(target.retry, attempt, outcome)) break;
+            Duration delay = backoff_delay(target.retry, attempt, random);
+            log.push_back(fmt::format("attempt {} {}: {} ({}); retrying in {} ms", attempt,
+                                      to_string(outcome.status), outcome.category,
+                                      outcome.message, delay.count()));
+            pause_unless_stopped(delay, stop_);
+            if (stop_.requested()) {
+                outcome = interrupted();
+                break;
+            }
+        }
+        outcome.attempts = attempt;
+        outcome.duration = Clock::now() - started;
+        log.insert(log.end(), std::make_move_iterator(outcome.log.begin()),
+                   std::make_move_iterator(outcome.log.end()));
+        outcome.log = std::move(log);
+        return outcome;
+    }
+
+    // The addresses a declared `resolves` of the case's target found (mutex held).
+    std::vector<std::string> addresses_for(std::size_t index) const
+    {
+        auto resolves = resolves_of_target_[plan_.cases[index].target_index];
+        if (!resolves || state_[*resolves] != State::done) return {};
+        return outcomes_[*resolves].addresses;
+    }
+
+    // Main thread: hands finished cases to the reporter, releases or skips their dependants.
+    void deliver_until_done()
+    {
+        std::size_t delivered = 0;
+        bool stop_seen = false;
+        while (delivered < plan_.cases.size()) {
+            std::deque<Finished> batch;
+            {
+                std::unique_lock lock(mutex_);
+                // Wakes periodically to notice a stop request (signal handlers cannot notify).
+                done_cv_.wait_for(lock, std::chrono::milliseconds{20},
+                                  [&] { return !finished_.empty(); });
+                batch.swap(finished_);
+                if (stop_.requested() && !stop_seen) {
+                    stop_seen = true;
+                    // Cases that never started end now, as interrupted errors.
+                    for (std::size_t i = 0; i < state_.size(); ++i) {
+                        if (state_[i] == State::waiting || state_[i] == State::ready) {
+                            state_[i] = State::running;
+                            batch.push_back({i, interrupted()});
+                        }
+                    }
+                    ready_.clear();
+                }
+            }
+            while (!batch.empty()) {
+                Finished f = std::move(batch.front());
+                batch.pop_front();
+                std::vector<Finished> released = finish(f.index, std::move(f.outcome));
+                ++delivered;
+                for (auto& r : released) batch.push_back(std::move(r));
+            }
+            work_cv_.notify_all();
+        }
+    }
+
+    // Records an outcome, reports it, and decides the fate of the case's dependants: run
+    // them, or skip them at once (returned, to be finished in turn).
+    std::vector<Finished> finish(std::size_t index, Outcome outcome)
+    {
+        std::vector<Finished> skipped_now;
+        {
+            std::lock_guard lock(mutex_);
+            outcomes_[index] = std::move(outcome);
+            state_[index] = State::done;
+            const Outcome& done = outcomes_[index];
+            for (std::size_t dep : dependants_[index]) {
+                if (state_[dep] != State::waiting) continue;
+                if (done.status == Status::passed) {
+                    state_[dep] = State::ready;
+                    ready_.push_back(dep);
+                } else {
+                    state_[dep] = State::running;
+                    Outcome s = skipped("blocked by " + plan_.case_id(plan_.cases[index]));
+                    s.attempts = 0;
+                    skipped_now.push_back({dep, std::move(s)});
+                }
+            }
+        }
+        reporter_.case_finished(index, outcomes_[index]);
+        return skipped_now;
+    }
+
+    const Plan& plan_;
+    const RunOptions& options_;
+    Reporter& reporter_;
+    const StopSignal& stop_;
+
+    std::mutex mutex_;
+    std::condition_variable work_cv_, done_cv_;
+    std::vector<Outcome> outcomes_;
+    std::vector<State> state_;
+    std::vector<std::vector<std::size_t>> dependants_;
+    std::vector<std::optional<std::size_t>> resolves_of_target_;  // the declared resolves case
+    std::deque<std::size_t> ready_;
+    std::deque<Finished> finished_;
+    bool closing_ = false;
+};
+
+}  // namespace
+
+std::vector<Outcome> run_plan(const Plan& plan, const RunOptions& options, const RunInfo& info,
+                              Reporter& reporter, const StopSignal& stop)
+{
+    reporter.run_started(plan, info);
+    return Scheduler(plan, options, reporter, stop).run();
+}
+
 }  // namespace connspec

@@ -1,0 +1,32 @@
+// The subcommands, free of any command-line library: runner/cli.cpp parses argv into these.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "runner/selection.hpp"
+
+namespace connspec {
+
+enum ExitCode : int { exit_passed = 0, exit_failed = 1, exit_usage = 2, exit_interrupted = 130 };
+
+struct RunRequest {
+    std::vector<std::string> suites;
+    std::string junit_file;  // empty: none
+    std::string json_file;   // empty: none
+    bool tap = false;        // TAP on stdout instead of the console report
+    std::optional<int> jobs;
+    std::optional<std::string> timeout;  // a duration, as typed
+    Selection selection;
+    std::string vantage;
+};
+
+int run_command(const RunRequest& request, std::ostream& out, std::ostream& err);
+// Loads only; every mistake on `err`; 0 or 2.
+int validate_command(const std::vector<std::string>& suites, std::ostream& out, std::ostream& err);
+// The cases, one a line, with their prerequisites.
+int list_command(const std::vector<std::string>& suites, std::ostream& out, std::ostream& err);
+
+}  // namespace connspec

@@ -1,0 +1,20 @@
+// When a failed attempt is tried again, and after how long.
+#pragma once
+
+#include <random>
+
+#include "checks/outcome.hpp"
+#include "suites/target.hpp"
+
+namespace connspec {
+
+// True when `outcome` (of attempt number `attempt`, 1-based) should be tried again: it did
+// not pass, its category is transient, and the policy has attempts left.
+bool should_retry(const RetryPolicy& policy, int attempt, const Outcome& outcome);
+
+// The pause after attempt number `attempt` failed: initial_delay × multiplier^(attempt-1),
+// capped at max_delay; with jitter, a random point in the upper half of that, so that many
+// cases retrying together do not hit a recovering server at the same instant.
+Duration backoff_delay(const RetryPolicy& policy, int attempt, std::mt19937_64& random);
+
+}  // namespace connspec
