@@ -1,9 +1,438 @@
-// Loader: NOT IMPLEMENTED YET (stub).
+// Loading suite files: TOML parsing, [suite], [defaults] merge, targets, and each case's
+// options through its kind's parser. Mistakes are collected, never thrown.
 #include "suites/loader.hpp"
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "suites/mistakes.hpp"
+#include "suites/nearest_key.hpp"
+#include "suites/suite_file.hpp"
+#include "suites/toml_option_reader.hpp"
+#include "suites/toml_view.hpp"
 
 namespace connspec {
+namespace {
+
+const Target no_target{};
+
+constexpr std::string_view default_timeout_text = "10s";
+constexpr int postgres_port = 5432;
+
+// Cases whose options may hold secrets (user names, queries with literals): messages about
+// them quote keys and variable names, never values.
+bool quiet_values(std::string_view case_name)
+{
+    return case_name == "login" || case_name == "sessions";
+}
+
+bool is_target_name(std::string_view name)
+{
+    if (name.empty()) return false;
+    for (char c : name) {
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_' || c == '.' || c == '-';
+        if (!ok) return false;
+    }
+    return true;
+}
+
+std::string protocol_list(const std::vector<Protocol>& protocols)
+{
+    std::string out;
+    for (std::size_t i = 0; i < protocols.size(); ++i) {
+        if (i > 0) out += i + 1 == protocols.size() ? " or " : ", ";
+        out += fmt::format("\"{}\"", to_string(protocols[i]));
+    }
+    return out;
+}
+
+std::string default_suite_name(const std::string& file)
+{
+    std::string name = std::filesystem::path(file).filename().string();
+    constexpr std::string_view extension = ".toml";
+    if (name.size() > extension.size() && name.ends_with(extension))
+        name.resize(name.size() - extension.size());
+    return name;
+}
+
+// Suite-wide settings that targets start from.
+struct SuiteSettings {
+    Duration timeout{10000};
+    RetryPolicy retry;
+};
+
+// How a target declares one case, after [defaults].
+struct CaseDeclaration {
+    bool enabled = false;
+    std::shared_ptr<const TomlView> options;
+    const TomlField* field = nullptr;  // the case key that decided (target's or [defaults]')
+};
+
+class FileLoader {
+public:
+    FileLoader(const SuiteFile& file, Plan& plan) : file_(file), plan_(plan) {}
+
+    void load(const toml::table& root)
+    {
+        report_passwords(root);
+        check_top_level(root);
+
+        Suite suite{default_suite_name(file_.name), file_.name, std::nullopt};
+        SuiteSettings settings;
+        read_suite(root.get("suite"), suite, settings);
+        plan_.suites.push_back(suite);
+
+        const toml::table* defaults = read_defaults(root.get("defaults"));
+        const toml::node* targets = root.get("target");
+        if (!targets) return;
+        const auto* array = targets->as_array();
+        if (!array) {
+            file_.mistake(targets->source().begin,
+                          fmt::format("`target` must be an array of tables, written [[target]], not {}",
+                                      type_name(*targets)));
+            return;
+        }
+        std::size_t number = 0;
+        for (const auto& element : *array) {
+            ++number;
+            if (const auto* table = element.as_table())
+                load_target(*table, number, defaults, suite, settings);
+            else
+                file_.mistake(element.source().begin,
+                              fmt::format("`target` must be an array of tables, written [[target]], "
+                                          "not an array holding {}",
+                                          type_name(element)));
+        }
+    }
+
+private:
+    // A literal password anywhere is refused on its own; the views leave it out afterwards.
+    void report_passwords(const toml::node& node)
+    {
+        if (const auto* table = node.as_table()) {
+            for (const auto& [key, value] : *table) {
+                if (is_password_key(key.str()))
+                    file_.mistake(key.source().begin,
+                                  fmt::format("a literal `{}` is not allowed in a suite: name the "
+                                              "environment variable that holds it with "
+                                              "`password_env`, or use libpq's password file",
+                                              key.str()));
+                else
+                    report_passwords(value);
+            }
+        } else if (const auto* array = node.as_array()) {
+            for (const auto& element : *array) report_passwords(element);
+        }
+    }
+
+    void check_top_level(const toml::table& root)
+    {
+        static const std::vector<std::string> known{"suite", "defaults", "target"};
+        for (const auto& [key, value] : root) {
+            std::string name(key.str());
+            if (std::find(known.begin(), known.end(), name) != known.end() || is_password_key(name))
+                continue;
+            std::string message = fmt::format("unknown key `{}`", name);
+            if (auto suggestion = nearest_key(name, known))
+                message += fmt::format(", did you mean `{}`?", *suggestion);
+            file_.mistake(key.source().begin,
+                          message + " (a suite has only [suite], [defaults] and [[target]])");
+        }
+    }
+
+    void read_suite(const toml::node* node, Suite& suite, SuiteSettings& settings)
+    {
+        const toml::table* table = node ? node->as_table() : nullptr;
+        if (node && !table) {
+            file_.mistake(node->source().begin,
+                          fmt::format("`suite` must be a table, not {}", type_name(*node)));
+            return;
+        }
+        toml::source_position where = table ? table->source().begin : toml::source_position{1, 1};
+        TomlOptionReader reader(file_, merge_tables(nullptr, table), where, Origin::own,
+                                Scope{"[suite]", "[suite]"}, no_target);
+        if (auto name = reader.string("name")) {
+            if (name->empty()) reader.mistake(*reader.field("name"), "`name` must not be empty");
+            else suite.name = *name;
+        }
+        if (auto timeout = positive_duration(reader, "timeout")) settings.timeout = *timeout;
+        if (auto jobs = reader.integer("jobs", 1, 100000)) suite.jobs = static_cast<int>(*jobs);
+        if (const TomlField* retry = reader.table("retry"))
+            settings.retry = read_retry(*retry, settings.retry, Scope{"`retry` of [suite]", ""});
+        reader.report_unknown_keys();
+    }
+
+    static std::optional<Duration> positive_duration(TomlOptionReader& reader, std::string_view key)
+    {
+        auto value = reader.duration(key);
+        if (value && value->count() <= 0) {
+            reader.mistake(*reader.field(key), fmt::format("`{}` must be longer than 0s", key));
+            return std::nullopt;
+        }
+        return value;
+    }
+
+    // The fields of a retry table, each over `base` (field-wise inheritance).
+    RetryPolicy read_retry(const TomlField& field, RetryPolicy base, Scope scope)
+    {
+        if (scope.defaults.empty()) scope.defaults = scope.own;
+        TomlOptionReader reader(file_, field.table, field.key->source().begin, field.origin,
+                                std::move(scope), no_target);
+        if (auto attempts = reader.integer("attempts", 1, 1000))
+            base.attempts = static_cast<int>(*attempts);
+        if (auto delay = reader.duration("initial_delay")) base.initial_delay = *delay;
+        if (auto delay = reader.duration("max_delay")) base.max_delay = *delay;
+        if (auto multiplier = reader.number("multiplier", 1.0, 1000.0)) base.multiplier = *multiplier;
+        if (auto jitter = reader.boolean("jitter")) base.jitter = *jitter;
+        reader.report_unknown_keys();
+        return base;
+    }
+
+    const toml::table* read_defaults(const toml::node* node)
+    {
+        if (!node) return nullptr;
+        const auto* table = node->as_table();
+        if (!table) {
+            file_.mistake(node->source().begin,
+                          fmt::format("`defaults` must be a table, not {}", type_name(*node)));
+            return nullptr;
+        }
+        for (const auto& [key, value] : *table)
+            if (key.str() == "name")
+                file_.mistake(key.source().begin,
+                              "`name` cannot be in [defaults]: every target needs its own");
+        return table;
+    }
+
+    void load_target(const toml::table& table, std::size_t number, const toml::table* defaults,
+                     const Suite& suite, const SuiteSettings& settings)
+    {
+        auto view = merge_tables(defaults, &table);
+        TomlOptionReader reader(file_, view, table.source().begin, Origin::own,
+                                Scope{fmt::format("target #{}", number), "[defaults]"}, no_target);
+        Target target;
+        target.suite = suite.name;
+        target.timeout = settings.timeout;
+        target.retry = settings.retry;
+        target.position = {file_.name, static_cast<int>(table.source().begin.line),
+                           static_cast<int>(table.source().begin.column)};
+
+        read_name(reader, target);
+        if (auto protocol = reader.choice("protocol", {"postgres", "tls", "tcp"}))
+            target.protocol = *protocol == "tls"   ? Protocol::tls
+                              : *protocol == "tcp" ? Protocol::tcp
+                                                   : Protocol::postgres;
+        if (auto host = reader.string("host")) {
+            if (host->empty()) reader.mistake(*reader.field("host"), "`host` must not be empty");
+            target.host = *host;
+        } else if (!reader.has("host")) {
+            reader.mistake_here("missing required key `host`");
+        }
+        if (auto port = reader.integer("port", 1, 65535)) {
+            target.port = static_cast<int>(*port);
+        } else if (!reader.has("port")) {
+            if (target.protocol == Protocol::postgres)
+                target.port = postgres_port;
+            else
+                reader.mistake_here(fmt::format(
+                    "missing required key `port`: only protocol \"postgres\" has a default ({})",
+                    postgres_port));
+        }
+        if (auto tags = reader.strings("tags")) target.tags = *tags;
+        if (auto timeout = positive_duration(reader, "timeout")) target.timeout = *timeout;
+        if (const TomlField* retry = reader.table("retry"))
+            target.retry = read_retry(*retry, target.retry,
+                                      Scope{"`retry` of " + reader.scope().own, "`retry` of [defaults]"});
+        if (auto cert = reader.path("client_cert")) target.client_cert = *cert;
+        if (auto key = reader.path("client_key")) target.client_key = *key;
+        if (target.client_cert.empty() != target.client_key.empty()) {
+            std::string_view given = target.client_cert.empty() ? "client_key" : "client_cert";
+            std::string_view missing = target.client_cert.empty() ? "client_cert" : "client_key";
+            reader.mistake(*reader.field(given),
+                           fmt::format("`{}` needs `{}` beside it", given, missing));
+        }
+        for (const auto& kind : check_kinds()) reader.mark_known(kind.name);
+        reader.report_unknown_keys();
+
+        load_cases(*view, defaults, target, reader.scope());
+        plan_.targets.push_back(std::move(target));
+    }
+
+    void read_name(TomlOptionReader& reader, Target& target)
+    {
+        const TomlField* field = reader.field("name");
+        // A name in [defaults] was reported already; each target must name itself.
+        if (!field || field->origin == Origin::defaults) {
+            reader.mistake_here("missing required key `name`");
+            return;
+        }
+        auto name = reader.string("name");
+        if (!name) return;
+        if (!is_target_name(*name)) {
+            reader.mistake(*field, fmt::format("`name` must be letters, digits, `_`, `.` and `-` "
+                                               "only, not \"{}\"",
+                                               *name));
+            return;
+        }
+        target.name = *name;
+        reader.set_scope(Scope{fmt::format("target \"{}\"", *name), "[defaults]"});
+        auto [first, inserted] = names_.emplace(*name, field->key->source().begin.line);
+        if (!inserted)
+            file_.mistake(field->key->source().begin,
+                          fmt::format("duplicate target name \"{}\": the target at line {} has it "
+                                      "already",
+                                      *name, first->second));
+    }
+
+    CaseDeclaration declaration(const TomlView& view, const toml::table* defaults,
+                                std::string_view case_name, std::string_view where)
+    {
+        CaseDeclaration d;
+        d.field = view.find(case_name);
+        if (!d.field) return d;
+        const toml::node* from_defaults = defaults ? defaults->get(case_name) : nullptr;
+        const toml::table* defaults_table = from_defaults ? from_defaults->as_table() : nullptr;
+        if (d.field->table) {
+            d.enabled = true;
+            d.options = d.field->table;  // already merged over [defaults]' table
+        } else if (const auto* flag = d.field->node->as_boolean()) {
+            d.enabled = flag->get();
+            d.options = merge_tables(defaults_table, nullptr);  // `true` keeps [defaults]' options
+        } else {
+            if (!where.empty())
+                file_.mistake(d.field->node->source().begin,
+                              fmt::format("`{}` must be true, false or a table of options, not {} "
+                                          "(in {})",
+                                          case_name, type_name(*d.field->node),
+                                          d.field->origin == Origin::defaults ? std::string("[defaults]")
+                                                                              : std::string(where)));
+            d.field = nullptr;
+        }
+        return d;
+    }
+
+    void load_cases(const TomlView& view, const toml::table* defaults, const Target& target,
+                    const Scope& target_scope)
+    {
+        std::size_t target_index = plan_.targets.size();
+        std::map<std::string_view, std::size_t> declared;  // kind name -> index in plan.cases
+        SiblingLookup siblings = [this, &view, defaults](std::string_view case_name) {
+            return declaration(view, defaults, case_name, {}).options;
+        };
+
+        for (const auto& kind : check_kinds()) {
+            CaseDeclaration d = declaration(view, defaults, kind.name, target_scope.own);
+            if (!d.enabled) continue;
+            if (!kind.fits(target.protocol)) {
+                report_misfit(kind, *d.field, target, target_scope);
+                continue;
+            }
+            TomlOptionReader reader(
+                file_, d.options, d.field->key->source().begin, d.field->origin,
+                Scope{fmt::format("`{}` of {}", kind.name, target_scope.own),
+                      fmt::format("`{}` of [defaults]", kind.name)},
+                target, quiet_values(kind.name), siblings);
+            std::shared_ptr<const CaseSpec> spec = kind.parse(reader);
+            reader.report_unknown_keys();
+            declared[kind.name] = plan_.cases.size();
+            plan_.cases.push_back({target_index, &kind, std::move(spec), std::nullopt});
+        }
+
+        // The nearest declared prerequisite, passing through kinds the target does not declare.
+        for (const auto& [name, index] : declared) {
+            PlannedCase& planned = plan_.cases[index];
+            std::string_view needed = planned.kind->prerequisite;
+            while (!needed.empty()) {
+                if (auto found = declared.find(needed); found != declared.end()) {
+                    planned.prerequisite = found->second;
+                    break;
+                }
+                const CheckKind* kind = find_check_kind(needed);
+                needed = kind ? kind->prerequisite : std::string_view{};
+            }
+        }
+    }
+
+    void report_misfit(const CheckKind& kind, const TomlField& field, const Target& target,
+                       const Scope& target_scope)
+    {
+        std::string protocol(to_string(target.protocol));
+        if (field.origin == Origin::own)
+            file_.mistake(field.key->source().begin,
+                          fmt::format("`{}` does not fit protocol \"{}\": it needs protocol {} (in {})",
+                                      kind.name, protocol, protocol_list(kind.protocols),
+                                      target_scope.own));
+        else
+            file_.mistake(field.key->source().begin,
+                          fmt::format("`{}` from [defaults] does not fit protocol \"{}\" of {}: it "
+                                      "needs protocol {}; write `{} = false` in that target",
+                                      kind.name, protocol, target_scope.own,
+                                      protocol_list(kind.protocols), kind.name));
+    }
+
+    const SuiteFile& file_;
+    Plan& plan_;
+    std::map<std::string, std::size_t> names_;  // target name -> line of its `name`
+};
+
+std::string lower_first(std::string text)
+{
+    if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') text[0] = static_cast<char>(text[0] - 'A' + 'a');
+    return text;
+}
+
+std::optional<std::string> read_file(const std::string& path, std::string& problem)
+{
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        problem = "this is a folder, not a suite file";
+        return std::nullopt;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        problem = fmt::format("cannot read the suite file: {}", std::strerror(errno));
+        return std::nullopt;
+    }
+    std::ostringstream content;
+    content << in.rdbuf();
+    return content.str();
+}
+
+void load_file(std::size_t index, const std::string& path, const EnvLookup& env,
+               Mistakes& mistakes, Plan& plan)
+{
+    std::error_code ec;
+    std::filesystem::path folder = std::filesystem::path(path).parent_path();
+    folder = folder.empty() ? std::filesystem::current_path(ec) : std::filesystem::absolute(folder, ec);
+    SuiteFile file{index, path, folder.lexically_normal(), &env, &mistakes};
+
+    std::string problem;
+    auto content = read_file(path, problem);
+    if (!content) {
+        file.mistake({1, 1}, problem);
+        plan.suites.push_back({default_suite_name(path), path, std::nullopt});
+        return;
+    }
+    toml::table root;
+    try {
+        root = toml::parse(*content, std::string_view{path});
+    } catch (const toml::parse_error& e) {
+        file.mistake(e.source().begin, lower_first(std::string(e.description())));
+        plan.suites.push_back({default_suite_name(path), path, std::nullopt});
+        return;
+    }
+    FileLoader(file, plan).load(root);
+}
+
+}  // namespace
 
 EnvLookup process_environment()
 {
@@ -14,11 +443,13 @@ EnvLookup process_environment()
     };
 }
 
-LoadResult load_suites(const std::vector<std::string>& files, const EnvLookup&)
+LoadResult load_suites(const std::vector<std::string>& files, const EnvLookup& env)
 {
-    LoadResult r;
-    for (const auto& f : files) r.errors.push_back(f + ":1:1: loader not implemented");
-    return r;
+    LoadResult result;
+    Mistakes mistakes;
+    for (std::size_t i = 0; i < files.size(); ++i) load_file(i, files[i], env, mistakes, result.plan);
+    result.errors = mistakes.sorted();
+    return result;
 }
 
 }  // namespace connspec
