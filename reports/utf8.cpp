@@ -97,8 +97,10 @@ std::string xml_text(std::string_view text)
     for (std::size_t pos = 0; pos < text.size();) {
         char32_t c = 0;
         pos += next_code_point(text, pos, c);
+        // XML 1.0 forbids C0 controls and U+FFFE/U+FFFF, and asks authors to avoid DEL and
+        // the C1 controls; readers handle tab, newline and carriage return.
         const bool allowed_control = c == '\t' || c == '\n' || c == '\r';
-        if ((c < 0x20 && !allowed_control) || c == 0xFFFE || c == 0xFFFF) continue;
+        if ((is_control(c) && !allowed_control) || c == 0xFFFE || c == 0xFFFF) continue;
         append_utf8(out, c);
     }
     return out;

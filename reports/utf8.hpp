@@ -19,8 +19,8 @@ void append_utf8(std::string& out, char32_t code_point);
 // `text` as valid UTF-8: invalid sequences become U+FFFD, everything else is kept.
 std::string valid_utf8(std::string_view text);
 
-// `text` with only what XML 1.0 allows: valid UTF-8 without control characters (tab, newline
-// and carriage return are kept) and without U+FFFE / U+FFFF.
+// `text` with only what XML 1.0 allows and recommends: valid UTF-8 without control characters
+// (C0, DEL, C1; tab, newline and carriage return are kept) and without U+FFFE / U+FFFF.
 std::string xml_text(std::string_view text);
 
 // `text` on one line for a terminal or a TAP line: valid UTF-8, each run of control
