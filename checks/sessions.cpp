@@ -1,20 +1,258 @@
-// `sessions` case: NOT IMPLEMENTED YET (stub).
+// `sessions` case: `count` sessions opened at the same time from this one thread (every
+// connection started with PQconnectStartParams, all advanced by one poll loop), each runs
+// `query`, all are held open together for `hold`, then closed. Connect latency percentiles,
+// the success rate and the server's headroom are reported.
+#include <fmt/format.h>
+#include <poll.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <map>
+#include <mutex>
+
 #include "checks/check_kind.hpp"
+#include "checks/net.hpp"
+#include "checks/pg_connect.hpp"
+#include "checks/pg_options.hpp"
 #include "suites/option_reader.hpp"
 
 namespace connspec {
 namespace {
 
-struct Spec : CaseSpec {};
+constexpr std::int64_t max_count = 100000;
+// Descriptors kept for everything else the process does at the same time.
+constexpr rlim_t spare_descriptors = 256;
 
-std::unique_ptr<CaseSpec> parse(OptionReader&)
+// Asked of the first session that connects: how close the server is to its limit.
+constexpr const char* headroom_query =
+    "SELECT current_setting('max_connections') || ' ' || "
+    "(SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')";
+
+struct Spec : CaseSpec {
+    PgLoginOptions login;
+    int count = 1;
+    Duration hold{1000};
+    double min_success_rate = 1.0;
+    std::optional<Duration> max_connect_p95;
+};
+
+std::unique_ptr<CaseSpec> parse(OptionReader& options)
 {
-    return std::make_unique<Spec>();
+    auto spec = std::make_unique<Spec>();
+    spec->login = read_pg_login_options(options, "login");
+    if (auto count = options.integer("count", 1, max_count))
+        spec->count = static_cast<int>(*count);
+    else if (!options.has("count"))
+        options.error("", "sessions needs `count`, the number of sessions to open at once");
+    if (auto hold = options.duration("hold")) spec->hold = *hold;
+    if (auto rate = options.number("min_success_rate", 0.0, 1.0)) spec->min_success_rate = *rate;
+    spec->max_connect_p95 = options.duration("max_connect_p95");
+    return spec;
 }
 
-Outcome run(const CaseSpec&, const Target&, CheckContext&)
+std::string ms(double seconds)
 {
-    return errored("internal", "the sessions case is not implemented yet", "");
+    return fmt::format("{:.1f}ms", seconds * 1000.0);
+}
+
+// The open-file soft limit raised so `count` sockets fit; false when the hard limit forbids it.
+bool ensure_descriptors(int count, rlimit& limits)
+{
+    static std::mutex raising;
+    std::lock_guard lock(raising);
+    if (::getrlimit(RLIMIT_NOFILE, &limits) != 0) return false;
+    rlim_t needed = static_cast<rlim_t>(count) + spare_descriptors;
+    if (limits.rlim_cur != RLIM_INFINITY && limits.rlim_cur < needed) {
+        if (limits.rlim_max != RLIM_INFINITY && limits.rlim_max < needed) return false;
+        rlimit raised = limits;
+        raised.rlim_cur = needed;
+        if (::setrlimit(RLIMIT_NOFILE, &raised) != 0) return false;
+    }
+    return true;
+}
+
+double percentile(std::vector<double> sorted_values, double p)
+{
+    if (sorted_values.empty()) return 0;
+    // Nearest rank: the smallest value with at least p of the values at or below it.
+    auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(sorted_values.size())));
+    return sorted_values[std::clamp<std::size_t>(rank, 1, sorted_values.size()) - 1];
+}
+
+// Advances every unfinished session until all are done, the deadline passes or stop comes.
+WaitStatus drive_all(std::vector<PgSession>& sessions, Deadline deadline, const StopSignal& stop)
+{
+    std::vector<pollfd> fds;
+    std::vector<std::size_t> owners;
+    fds.reserve(sessions.size() + 1);
+    owners.reserve(sessions.size());
+    for (;;) {
+        fds.clear();
+        owners.clear();
+        fds.push_back({stop.fd(), POLLIN, 0});
+        for (std::size_t i = 0; i < sessions.size(); ++i) {
+            if (sessions[i].done()) continue;
+            fds.push_back({sessions[i].socket(), sessions[i].events(), 0});
+            owners.push_back(i);
+        }
+        if (owners.empty()) return WaitStatus::ready;
+        int left = millis_left(deadline);
+        if (left == 0) return WaitStatus::timeout;
+        int ready = ::poll(fds.data(), fds.size(), left);
+        if (ready < 0) {
+            if (errno == EINTR) continue;
+            return WaitStatus::timeout;
+        }
+        if (fds[0].revents) return WaitStatus::stopped;
+        for (std::size_t k = 1; k < fds.size(); ++k)
+            if (fds[k].revents) sessions[owners[k - 1]].step();
+    }
+}
+
+Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
+{
+    const auto& spec = static_cast<const Spec&>(base);
+    rlimit limits{};
+    if (!ensure_descriptors(spec.count, limits))
+        return errored("internal",
+                       fmt::format("{} sessions need about {} open files, but the hard limit is {}",
+                                   spec.count, spec.count + spare_descriptors, limits.rlim_max),
+                       "raise the open-file limit (ulimit -n, LimitNOFILE in systemd) or lower count");
+
+    auto addresses = target_addresses(target, context);
+    if (!addresses.ok()) return *addresses.failure;
+    const auto& address = addresses.addresses.front();
+    auto endpoint = format_endpoint(address, target.port);
+    auto made = make_pg_params(spec.login, target, address);
+    if (made.failure) return *made.failure;
+
+    context.note(fmt::format("opening {} sessions to {} at once", spec.count, endpoint));
+    std::vector<PgSession> sessions;
+    sessions.reserve(static_cast<std::size_t>(spec.count));
+    for (int i = 0; i < spec.count; ++i) sessions.emplace_back(made.params, std::vector{spec.login.query});
+
+    auto waited = drive_all(sessions, context.deadline, context.stop);
+    if (waited == WaitStatus::stopped) return interrupted();
+    bool cut_short = waited == WaitStatus::timeout;
+    for (auto& s : sessions) s.time_out();
+
+    // Tally: successes (with the value expected) and failures by category.
+    std::vector<double> latencies;
+    std::map<std::string, int> failures;
+    std::string first_message;
+    PgSession* first_ok = nullptr;
+    for (auto& s : sessions) {
+        std::string category;
+        if (s.state() == PgSession::State::failed) {
+            category = s.category();
+            if (first_message.empty()) first_message = s.failure(endpoint).message;
+        } else if (spec.login.expect && s.values().front() != spec.login.expect) {
+            category = "pg.query";
+            if (first_message.empty())
+                first_message = fmt::format("the query returned \"{}\", expected \"{}\"",
+                                            s.values().front().value_or("NULL"), *spec.login.expect);
+        }
+        if (!category.empty()) {
+            ++failures[category];
+            continue;
+        }
+        latencies.push_back(s.connect_time().count());
+        if (!first_ok) first_ok = &s;
+    }
+    std::sort(latencies.begin(), latencies.end());
+    int succeeded = static_cast<int>(latencies.size());
+    int failed_count = spec.count - succeeded;
+
+    Outcome outcome = passed();
+    outcome.property("address", endpoint);
+    outcome.property("opened", std::to_string(succeeded));
+    outcome.property("failed", std::to_string(failed_count));
+    double rate = static_cast<double>(succeeded) / spec.count;
+    outcome.property("success_rate", fmt::format("{:.3f}", rate));
+    if (!latencies.empty()) {
+        outcome.property("connect_p50", ms(percentile(latencies, 0.50)));
+        outcome.property("connect_p95", ms(percentile(latencies, 0.95)));
+        outcome.property("connect_max", ms(latencies.back()));
+    }
+
+    // Headroom, asked on the first session that succeeded while all the others are still open.
+    if (first_ok && !cut_short) {
+        first_ok->run_more(headroom_query);
+        drive(*first_ok, context.deadline, context.stop);
+        if (first_ok->state() == PgSession::State::ready && first_ok->values().size() > 1 &&
+            first_ok->values()[1]) {
+            const auto& text = *first_ok->values()[1];
+            auto space = text.find(' ');
+            outcome.property("max_connections", text.substr(0, space));
+            if (space != std::string::npos)
+                outcome.property("connections_in_use", text.substr(space + 1));
+        }
+    }
+
+    if (failed_count == 0 && !cut_short) {
+        // All open together: hold them for `hold`, still bounded by the deadline.
+        auto hold_end = Clock::now() + spec.hold;
+        if (hold_end > context.deadline) {
+            cut_short = true;
+        } else {
+            pollfd stop_fd{context.stop.fd(), POLLIN, 0};
+            while (Clock::now() < hold_end) {
+                int got = ::poll(&stop_fd, 1, millis_left(hold_end));
+                if (got > 0) return interrupted();
+            }
+        }
+    }
+    for (auto& s : sessions) s.close();
+
+    auto failure_summary = [&] {
+        std::string text = fmt::format("{} of {} failed:", failed_count, spec.count);
+        bool first = true;
+        for (const auto& [category, n] : failures) {
+            text += fmt::format("{} {} ×{}", first ? "" : ",", category, n);
+            first = false;
+        }
+        return text;
+    };
+    std::vector<std::pair<std::string, int>> by_count(failures.begin(), failures.end());
+    std::stable_sort(by_count.begin(), by_count.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+
+    auto with_properties = [&](Outcome o) {
+        o.properties = outcome.properties;
+        return o;
+    };
+    if (cut_short && failed_count == 0)
+        return with_properties(failed("pg.timeout",
+                                      fmt::format("the deadline ended before {} sessions were held for {}",
+                                                  spec.count, ms(std::chrono::duration<double>(spec.hold).count())),
+                                      pg_hint("pg.timeout")));
+    if (rate < spec.min_success_rate) {
+        const std::string& dominant = by_count.front().first;
+        std::string category = dominant == "pg.too_many_connections" || dominant == "pg.timeout"
+                                   ? dominant
+                                   : std::string{"sessions.threshold"};
+        auto message = failure_summary();
+        if (!first_message.empty()) message += fmt::format(" (first: {})", first_message);
+        auto hint = pg_hint(dominant);
+        if (category == "sessions.threshold")
+            hint = fmt::format("success rate {:.3f} is below min_success_rate {:.3f}; {}", rate,
+                               spec.min_success_rate, hint);
+        return with_properties(failed(category, message, hint));
+    }
+    double p95 = percentile(latencies, 0.95);
+    if (spec.max_connect_p95 && p95 * 1000.0 > static_cast<double>(spec.max_connect_p95->count()))
+        return with_properties(failed("sessions.threshold",
+                                      fmt::format("connect p95 {} is above max_connect_p95 {}", ms(p95),
+                                                  ms(static_cast<double>(spec.max_connect_p95->count()) / 1000.0)),
+                                      "the server is slow to accept sessions: check its load, "
+                                      "authentication cost (scram iterations, LDAP) and connection rate"));
+    outcome.message = fmt::format("{} of {} sessions open together, held {}; connect p95 {}", succeeded,
+                                  spec.count, ms(std::chrono::duration<double>(spec.hold).count()),
+                                  ms(p95));
+    if (failed_count > 0) outcome.message += "; " + failure_summary();
+    return outcome;
 }
 
 }  // namespace
