@@ -10,12 +10,13 @@
 namespace connspec {
 namespace {
 
-// Where a suite ran: its `vantage` property, else its hostname.
+// Where a suite ran, as --vantage named it; empty when unnamed. Host names are not vantage
+// points: shards of one run land on different agents but stand in the same place.
 std::string vantage_of(pugi::xml_node suite)
 {
     for (auto p : suite.child("properties").children("property"))
         if (std::string_view(p.attribute("name").value()) == "vantage") return p.attribute("value").value();
-    return suite.attribute("hostname").value();
+    return {};
 }
 
 void set_count(pugi::xml_node node, const char* name, int value)
@@ -65,7 +66,7 @@ MergedJunit merge_junit(const std::vector<std::string>& files)
             throw std::runtime_error(fmt::format("{}: not a JUnit report (root <{}>)", files[i], root.name()));
         for (auto s : found) {
             std::string vantage = vantage_of(s);
-            if (std::find(merged.vantages.begin(), merged.vantages.end(), vantage) == merged.vantages.end())
+            if (!vantage.empty() && std::find(merged.vantages.begin(), merged.vantages.end(), vantage) == merged.vantages.end())
                 merged.vantages.push_back(vantage);
             suites.emplace_back(s, vantage);
         }
@@ -82,7 +83,7 @@ MergedJunit merge_junit(const std::vector<std::string>& files)
     double time = 0;
     for (auto& [suite, vantage] : suites) {
         auto copy = root.append_copy(suite);
-        if (several_places) {
+        if (several_places && !vantage.empty()) {
             std::string suffix = "@" + vantage;
             copy.attribute("name").set_value((std::string(copy.attribute("name").value()) + suffix).c_str());
             for (auto tc : copy.children("testcase")) {

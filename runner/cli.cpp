@@ -45,6 +45,9 @@ int main(int argc, char** argv)
         ->type_name("TAG")->allow_extra_args(false);
     run_cmd->add_option("--timeout", run.timeout, "Override every case's deadline (e.g. 5s, 500ms)")
         ->type_name("DURATION");
+    run_cmd->add_option("--shard", run.shard,
+                        "Run only share K of N (1-based) of the targets; every target is in exactly one share")
+        ->type_name("K/N");
     run_cmd->add_option("--vantage", run.vantage,
                         "Name where this run happens (recorded in the reports)")
         ->type_name("NAME");
@@ -57,6 +60,13 @@ int main(int argc, char** argv)
     std::vector<std::string> list_suites;
     auto* list_cmd = app.add_subcommand("list", "List the cases, one a line, with their prerequisites");
     list_cmd->add_option("SUITE", list_suites, "Suite files (TOML)")->required();
+
+    std::vector<std::string> merge_inputs;
+    std::string merge_output;
+    auto* merge_cmd = app.add_subcommand(
+        "merge", "Merge JUnit files from several shards or vantage points into one report; exit 1 if any case failed");
+    merge_cmd->add_option("-o,--output", merge_output, "The merged JUnit file")->required()->type_name("OUT.xml");
+    merge_cmd->add_option("JUNIT", merge_inputs, "JUnit files written by connspec run --junit")->required();
 
     try {
         app.parse(argc, argv);
@@ -74,5 +84,6 @@ int main(int argc, char** argv)
     if (*run_cmd) return run_command(run, std::cout, std::cerr);
     if (*validate_cmd) return validate_command(validate_suites, std::cout, std::cerr);
     if (*list_cmd) return list_command(list_suites, std::cout, std::cerr);
+    if (*merge_cmd) return merge_command(merge_inputs, merge_output, std::cout, std::cerr);
     return exit_usage;
 }

@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "reports/atomic_file.hpp"
+#include "reports/junit_merge.hpp"
 #include "reports/reports.hpp"
 #include "runner/fanout.hpp"
 #include "runner/scheduler.hpp"
@@ -88,6 +90,14 @@ int run_command(const RunRequest& request, std::ostream& out, std::ostream& err)
         err << "--jobs: must be at least 1\n";
         return exit_usage;
     }
+    Selection selection = request.selection;
+    if (request.shard) {
+        selection.shard = parse_shard(*request.shard);
+        if (!selection.shard) {
+            err << fmt::format("--shard: \"{}\" is not K/N with 1 <= K <= N (like 2/4)\n", *request.shard);
+            return exit_usage;
+        }
+    }
     for (const auto& file : {request.junit_file, request.json_file}) {
         if (auto problem = unwritable_report(file)) {
             err << *problem << '\n';
@@ -97,11 +107,13 @@ int run_command(const RunRequest& request, std::ostream& out, std::ostream& err)
 
     auto loaded = load_or_report(request.suites, err);
     if (!loaded) return exit_usage;
-    Plan plan = select_targets(*loaded, request.selection);
-    if (plan.targets.empty()) {
+    Selected selected = select_targets(*loaded, selection);
+    if (selected.matching == 0) {
         err << "no target matches the --target/--tag selection; nothing was run\n";
         return exit_usage;
     }
+    // An empty shard (more shards than targets) is not a mistake: it runs nothing and passes.
+    Plan plan = std::move(selected.plan);
     options.jobs = jobs_for(request, plan);
 
     Fanout reporters;
@@ -112,7 +124,9 @@ int run_command(const RunRequest& request, std::ostream& out, std::ostream& err)
 
     StopSignal stop;
     install_stop_signals(stop);
-    RunInfo info{this_hostname(), request.vantage, std::chrono::system_clock::now()};
+    // The vantage point names where the run stood; JUnit's hostname shows it to CI users.
+    RunInfo info{request.vantage.empty() ? this_hostname() : request.vantage, request.vantage,
+                 std::chrono::system_clock::now()};
     auto started = Clock::now();
     RunResult result{plan, info, run_plan(plan, options, info, reporters, stop),
                      Clock::now() - started, stop.requested()};
@@ -155,6 +169,29 @@ int list_command(const std::vector<std::string>& suites, std::ostream& out, std:
         out << line << '\n';
     }
     return exit_passed;
+}
+
+int merge_command(const std::vector<std::string>& inputs, const std::string& output,
+                  std::ostream& out, std::ostream& err)
+{
+    if (auto problem = unwritable_report(output)) {
+        err << *problem << '\n';
+        return exit_usage;
+    }
+    MergedJunit merged;
+    try {
+        merged = merge_junit(inputs);
+        write_file_atomically(output, merged.document);
+    } catch (const std::exception& e) {
+        err << "connspec merge: " << e.what() << '\n';
+        return exit_usage;
+    }
+    int passed = merged.tests - merged.failures - merged.errors - merged.skipped;
+    out << fmt::format("{}: {} passed, {} failed, {} errors, {} skipped from {} file{} ({} vantage point{})\n",
+                       output, passed, merged.failures, merged.errors, merged.skipped,
+                       inputs.size(), inputs.size() == 1 ? "" : "s", merged.vantages.size(),
+                       merged.vantages.size() == 1 ? "" : "s");
+    return merged.failures + merged.errors > 0 ? exit_failed : exit_passed;
 }
 
 }  // namespace connspec

@@ -20,6 +20,7 @@ struct RunRequest {
     std::optional<int> jobs;
     std::optional<std::string> timeout;  // a duration, as typed
     Selection selection;
+    std::optional<std::string> shard;  // "K/N", as typed
     std::string vantage;
 };
 
@@ -28,5 +29,9 @@ int run_command(const RunRequest& request, std::ostream& out, std::ostream& err)
 int validate_command(const std::vector<std::string>& suites, std::ostream& out, std::ostream& err);
 // The cases, one a line, with their prerequisites.
 int list_command(const std::vector<std::string>& suites, std::ostream& out, std::ostream& err);
+// Merges JUnit files into `output`; 0 when every merged case passed or was skipped, 1 when
+// any failed or errored, 2 when an input is unreadable (nothing written).
+int merge_command(const std::vector<std::string>& inputs, const std::string& output,
+                  std::ostream& out, std::ostream& err);
 
 }  // namespace connspec

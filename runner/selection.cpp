@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace connspec {
 
@@ -22,13 +23,29 @@ bool selects(const Selection& selection, const Target& target)
     return by_name && by_tag;
 }
 
-Plan select_targets(const Plan& plan, const Selection& selection)
+std::optional<Shard> parse_shard(const std::string& text)
 {
-    Plan out;
+    int k = 0, n = 0;
+    char slash = 0, extra = 0;
+    if (std::sscanf(text.c_str(), "%d%c%d%c", &k, &slash, &n, &extra) != 3 || slash != '/')
+        return std::nullopt;
+    if (n < 1 || k < 1 || k > n) return std::nullopt;
+    return Shard{k, n};
+}
+
+Selected select_targets(const Plan& plan, const Selection& selection)
+{
+    Selected selected;
+    Plan& out = selected.plan;
     out.suites = plan.suites;
     std::vector<std::optional<std::size_t>> new_target(plan.targets.size());
     for (std::size_t t = 0; t < plan.targets.size(); ++t) {
         if (!selects(selection, plan.targets[t])) continue;
+        std::size_t position = selected.matching++;
+        if (selection.shard &&
+            static_cast<int>(position % static_cast<std::size_t>(selection.shard->count)) + 1 !=
+                selection.shard->index)
+            continue;
         new_target[t] = out.targets.size();
         out.targets.push_back(plan.targets[t]);
     }
@@ -43,7 +60,7 @@ Plan select_targets(const Plan& plan, const Selection& selection)
         if (copy.prerequisite) copy.prerequisite = new_case[*copy.prerequisite];
         out.cases.push_back(std::move(copy));
     }
-    return out;
+    return selected;
 }
 
 }  // namespace connspec

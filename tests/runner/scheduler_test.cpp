@@ -264,11 +264,36 @@ BOOST_AUTO_TEST_CASE(selection_keeps_whole_targets_and_renumbers_prerequisites)
     b.plan.targets[d].tags = {"prod"};
     b.add(d, resolves_k, std::nullopt);
     b.add(d, first_k, 1);
-    Plan by_name = select_targets(b.plan, Selection{{"db-*"}, {}});
+    Plan by_name = select_targets(b.plan, Selection{{"db-*"}, {}, {}}).plan;
     BOOST_TEST(by_name.targets.size() == 1u);
     BOOST_TEST(by_name.cases.size() == 2u);
     BOOST_TEST(*by_name.cases[1].prerequisite == 0u);
-    BOOST_TEST(select_targets(b.plan, Selection{{}, {"prod"}}).targets.size() == 1u);
-    BOOST_TEST(select_targets(b.plan, Selection{{"api-*"}, {"prod"}}).targets.empty());
-    BOOST_TEST(select_targets(b.plan, Selection{}).cases.size() == 3u);
+    BOOST_TEST(select_targets(b.plan, Selection{{}, {"prod"}, {}}).plan.targets.size() == 1u);
+    auto none = select_targets(b.plan, Selection{{"api-*"}, {"prod"}, {}});
+    BOOST_TEST(none.plan.targets.empty());
+    BOOST_TEST(none.matching == 0u);
+    BOOST_TEST(select_targets(b.plan, Selection{}).plan.cases.size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(shards_cover_every_target_exactly_once)
+{
+    PlanBuilder b;
+    for (int i = 0; i < 7; ++i) b.add(b.target("t" + std::to_string(i)), resolves_k, std::nullopt);
+    std::map<std::string, int> seen;
+    std::size_t largest = 0, smallest = 100;
+    for (int k = 1; k <= 3; ++k) {
+        auto part = select_targets(b.plan, Selection{{}, {}, Shard{k, 3}});
+        BOOST_TEST(part.matching == 7u);
+        for (const auto& t : part.plan.targets) ++seen[t.name];
+        largest = std::max(largest, part.plan.targets.size());
+        smallest = std::min(smallest, part.plan.targets.size());
+    }
+    BOOST_TEST(seen.size() == 7u);
+    for (const auto& [name, count] : seen) BOOST_TEST(count == 1);
+    BOOST_TEST(largest - smallest <= 1u);
+    BOOST_TEST(parse_shard("2/3").has_value());
+    BOOST_TEST(!parse_shard("0/3").has_value());
+    BOOST_TEST(!parse_shard("4/3").has_value());
+    BOOST_TEST(!parse_shard("1/3x").has_value());
+    BOOST_TEST(!parse_shard("1").has_value());
 }
