@@ -22,7 +22,7 @@ std::unique_ptr<CaseSpec> parse(OptionReader& options)
     if (auto verify = options.boolean("verify_hostname")) spec->verify_hostname = *verify;
     if (auto hostname = options.string("hostname")) {
         if (hostname->empty())
-            options.error("hostname", "hostname must not be empty");
+            options.error("hostname", "`hostname` must not be empty");
         else
             spec->hostname = *hostname;
     }

@@ -21,8 +21,10 @@ std::unique_ptr<CaseSpec> parse(OptionReader& options)
     if (auto text = options.tls_version("max_version")) {
         spec->max_version = parse_tls_version(*text);
         if (spec->max_version && *spec->max_version < spec->min_version)
-            options.error("max_version", fmt::format("max_version {} is below min_version {}",
-                                                     *text, min_text));
+            options.error("max_version",
+                          fmt::format("`max_version` must be at least `min_version` \"{}\", not "
+                                      "\"{}\"",
+                                      min_text, *text));
     }
     if (auto probe = options.boolean("probe_below")) spec->probe_below = *probe;
     if (auto sni = options.string("sni")) spec->sni = *sni;
