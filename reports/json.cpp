@@ -46,7 +46,7 @@ std::string json_document(const RunResult& result)
     json.end_object();
     json.key("cases").begin_array();
     for (std::size_t i = 0; i < result.plan.cases.size(); ++i)
-        write_case(json, result.plan, result.plan.cases[i], result.outcomes[i]);
+        write_case(json, result.plan, result.plan.cases[i], result.outcomes.at(i));
     json.end_array();
     json.end_object();
     return json.text();

@@ -51,11 +51,13 @@ void add_testcase(pugi::xml_node suite, const Plan& plan, const PlannedCase& pla
     set(testcase, "classname", plan.target_of(planned).qualified_name());
     set(testcase, "time", seconds_text(outcome.duration));
 
-    // The schema's order inside <testcase>: skipped, error, failure, system-out.
+    // The schema's order inside <testcase>: skipped, error, failure, system-out. Its
+    // <skipped> is text only (a `message` attribute would not validate).
     if (outcome.status == Status::skipped) {
         testcase.append_child("skipped").text().set(xml_text(outcome.message).c_str());
     } else if (outcome.status == Status::failed || outcome.status == Status::error) {
-        auto problem = testcase.append_child(outcome.status == Status::failed ? "failure" : "error");
+        const char* element = outcome.status == Status::failed ? "failure" : "error";
+        auto problem = testcase.append_child(element);
         set(problem, "message", one_line(outcome.message));
         set(problem, "type", outcome.category);
         problem.text().set(xml_text(failure_details(outcome)).c_str());
@@ -74,7 +76,7 @@ void add_testsuite(pugi::xml_node root, const RunResult& result, std::size_t tar
     for (std::size_t i = 0; i < plan.cases.size(); ++i) {
         if (plan.cases[i].target_index != target_index) continue;
         case_indexes.push_back(i);
-        tally.add(result.outcomes[i]);
+        tally.add(result.outcomes.at(i));
     }
 
     auto suite = root.append_child("testsuite");
@@ -91,7 +93,7 @@ void add_testsuite(pugi::xml_node root, const RunResult& result, std::size_t tar
     if (!result.info.vantage.empty()) add_property(properties, "vantage", result.info.vantage);
     for (std::size_t i : case_indexes) {
         const std::string prefix = std::string(plan.cases[i].kind->name) + ".";
-        const Outcome& outcome = result.outcomes[i];
+        const Outcome& outcome = result.outcomes.at(i);
         for (const auto& property : outcome.properties)
             add_property(properties, prefix + property.key, property.value);
         add_property(properties, prefix + "attempts", std::to_string(outcome.attempts));
@@ -99,7 +101,8 @@ void add_testsuite(pugi::xml_node root, const RunResult& result, std::size_t tar
     // The schema wants at least one <property> inside <properties>.
     if (!properties.first_child()) suite.remove_child(properties);
 
-    for (std::size_t i : case_indexes) add_testcase(suite, plan, plan.cases[i], result.outcomes[i]);
+    for (std::size_t i : case_indexes)
+        add_testcase(suite, plan, plan.cases[i], result.outcomes.at(i));
 }
 
 std::string junit_document(const RunResult& result)

@@ -55,7 +55,8 @@ BOOST_AUTO_TEST_CASE(console_with_colour_paints_status_words)
     std::ostringstream out;
     auto reporter = make_console_reporter(out, true);
     test::replay(test::sample_run(), *reporter);
-    BOOST_TEST(out.str().find("\x1b[32mPASS \x1b[0m primary \u203a port_open") != std::string::npos);
+    const std::string painted_pass = "\x1b[32mPASS \x1b[0m primary \u203a port_open";
+    BOOST_TEST(out.str().find(painted_pass) != std::string::npos);
     BOOST_TEST(out.str().find("\x1b[1;31mFAIL \x1b[0m") != std::string::npos);
     // The only escape sequences are ours: the one inside the message was neutralised.
     BOOST_TEST(out.str().find("\x1b[31mred") == std::string::npos);

@@ -43,9 +43,10 @@ BOOST_AUTO_TEST_CASE(schema_check_can_fail)
     // a property on a <testcase>.
     lab::TempDir dir;
     const auto path = dir.write("bad.xml",
-                                "<testsuites><testsuite name=\"t\" tests=\"1\"><testcase name=\"c\">"
-                                "<properties><property name=\"a\" value=\"b\"/></properties>"
-                                "</testcase></testsuite></testsuites>\n");
+                                "<testsuites><testsuite name=\"t\" tests=\"1\">"
+                                "<testcase name=\"c\"><properties>"
+                                "<property name=\"a\" value=\"b\"/>"
+                                "</properties></testcase></testsuite></testsuites>\n");
     const auto check = lab::run({"xmllint", "--noout", "--schema", schema_path(), path});
     BOOST_TEST(check.exit_code != 0);
 }
@@ -83,7 +84,8 @@ BOOST_AUTO_TEST_CASE(suites_cases_counts_and_properties)
     BOOST_TEST(primary.attribute("timestamp").value() == std::string("2024-05-01T12:34:56Z"));
     BOOST_TEST(primary.attribute("hostname").value() == std::string("ci-runner-1"));
     BOOST_TEST(property(primary, "vantage").attribute("value").value() == std::string("eu-west"));
-    BOOST_TEST(property(primary, "tls.version").attribute("value").value() == std::string("TLSv1.3"));
+    BOOST_TEST(property(primary, "tls.version").attribute("value").value()
+               == std::string("TLSv1.3"));
     for (const char* name : {"resolves.attempts", "port_open.attempts", "tls.attempts",
                              "certificate.attempts", "login.attempts"})
         BOOST_TEST(property(primary, name), "missing property " << name);
@@ -119,7 +121,8 @@ BOOST_AUTO_TEST_CASE(awkward_text_survives_and_control_characters_are_stripped)
     pugi::xml_document doc;
     BOOST_REQUIRE(doc.load_file(path.c_str()));
     auto replica = doc.child("testsuites").find_child_by_attribute("testsuite", "name", "replica");
-    auto failure = replica.find_child_by_attribute("testcase", "name", "port_open").child("failure");
+    auto port_open = replica.find_child_by_attribute("testcase", "name", "port_open");
+    auto failure = port_open.child("failure");
     // Quotes, markup characters and non-ASCII come back exactly; the control characters and
     // the invalid byte do not.
     BOOST_TEST(failure.attribute("message").value()

@@ -67,7 +67,8 @@ BOOST_AUTO_TEST_CASE(meson_parses_the_tap_report_and_counts_it_right)
 
     // Points in plan order, with whole descriptions.
     std::ostringstream names;
-    for (auto testcase : suite.children("testcase")) names << testcase.attribute("name").value() << "\n";
+    for (auto testcase : suite.children("testcase"))
+        names << testcase.attribute("name").value() << "\n";
     BOOST_TEST(names.str() == "1 - ware_house.primary.resolves\n"
                               "2 - ware_house.primary.port_open\n"
                               "3 - ware_house.primary.tls\n"
@@ -78,7 +79,8 @@ BOOST_AUTO_TEST_CASE(meson_parses_the_tap_report_and_counts_it_right)
     auto certificate = suite.find_child_by_attribute("testcase", "name",
                                                      "4 - ware_house.primary.certificate");
     BOOST_TEST(certificate.child("skipped"));
-    BOOST_TEST(certificate.child("system-out").text().get() == std::string("blocked by primary.tls"));
+    BOOST_TEST(certificate.child("system-out").text().get()
+               == std::string("blocked by primary.tls"));
 }
 
 }  // namespace

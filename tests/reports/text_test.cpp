@@ -49,7 +49,8 @@ BOOST_AUTO_TEST_CASE(json_quoted_escapes_exactly_what_it_must)
     BOOST_TEST(json_quoted("plain") == "\"plain\"");
     BOOST_TEST(json_quoted("\"q\" \\ /") == "\"\\\"q\\\" \\\\ /\"");
     BOOST_TEST(json_quoted("\b\f\n\r\t") == "\"\\b\\f\\n\\r\\t\"");
-    BOOST_TEST(json_quoted(std::string("\x00\x01\x1f\x7f", 4)) == "\"\\u0000\\u0001\\u001f\\u007f\"");
+    BOOST_TEST(json_quoted(std::string("\x00\x01\x1f\x7f", 4))
+               == "\"\\u0000\\u0001\\u001f\\u007f\"");
     BOOST_TEST(json_quoted("Z\u00fcrich \u2603") == "\"Z\u00fcrich \u2603\"");
     BOOST_TEST(json_quoted("bad\xff") == "\"bad\ufffd\"");
 }
