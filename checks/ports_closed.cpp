@@ -26,10 +26,10 @@ struct Spec : CaseSpec {
 std::unique_ptr<CaseSpec> parse(OptionReader& options)
 {
     auto spec = std::make_unique<Spec>();
+    auto ports = options.ports("ports");  // asked first, so misspellings get a suggestion
     if (!options.has("ports")) {
-        options.error("", "ports_closed needs `ports`, the list of ports that must not accept "
-                          "connections");
-    } else if (auto ports = options.ports("ports")) {
+        options.error("", "missing required key `ports`");
+    } else if (ports) {
         if (ports->empty()) options.error("ports", "`ports` must list at least one port");
         spec->ports = *ports;
     }

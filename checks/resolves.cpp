@@ -30,15 +30,17 @@ std::unique_ptr<CaseSpec> parse(OptionReader& options)
         for (const auto& text : *addresses) {
             auto numeric = normalize_ip_literal(text);
             if (!numeric) {
-                options.error("addresses", fmt::format("'{}' is not an IP address", text));
+                options.error("addresses",
+                              fmt::format("`addresses` must hold IP addresses, not \"{}\"", text));
                 continue;
             }
             bool v4 = is_ipv4_literal(*numeric);
             if ((spec->family == AddressFamily::ipv4 && !v4) ||
                 (spec->family == AddressFamily::ipv6 && v4)) {
                 options.error("addresses",
-                              fmt::format("'{}' is an {} address but family is {}", text,
-                                          v4 ? "IPv4" : "IPv6", v4 ? "ipv6" : "ipv4"));
+                              fmt::format("`addresses` holds {}, an {} address, but `family` is "
+                                          "\"{}\"",
+                                          text, v4 ? "IPv4" : "IPv6", v4 ? "ipv6" : "ipv4"));
                 continue;
             }
             spec->addresses.push_back(*numeric);
@@ -47,12 +49,12 @@ std::unique_ptr<CaseSpec> parse(OptionReader& options)
     if (auto exact = options.boolean("exact")) {
         spec->exact = *exact;
         if (*exact && !options.has("addresses"))
-            options.error("exact", "exact = true needs the list of `addresses` to compare with");
+            options.error("exact", "`exact = true` needs `addresses` to compare the answers with");
     }
     if (auto server = options.string("server")) {
         if (!parse_dns_server(*server))
-            options.error("server", fmt::format("'{}' is not a DNS server: write \"host:port\" "
-                                                "or \"host\" (port 53)",
+            options.error("server", fmt::format("`server` must be \"host:port\" or \"host\" (port "
+                                                "53), not \"{}\"",
                                                 *server));
         spec->server = *server;
     }

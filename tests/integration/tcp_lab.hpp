@@ -13,11 +13,11 @@
 
 namespace connspec::lab {
 
-// A listening socket on `address` (127.0.0.1 or ::1) and a kernel-chosen port. The kernel
-// completes handshakes by itself, so connections are accepted without an accept() loop.
+// A listening socket on `address` (127.0.0.1 or ::1) and `port` (0: one the kernel picks).
+// The kernel completes handshakes by itself, so connections are accepted without accept().
 class TcpListener {
 public:
-    explicit TcpListener(const std::string& address = "127.0.0.1", int backlog = 128)
+    explicit TcpListener(const std::string& address = "127.0.0.1", int port = 0, int backlog = 128)
         : address_(address)
     {
         bool v6 = address.find(':') != std::string::npos;
@@ -28,11 +28,13 @@ public:
         if (v6) {
             auto* a = reinterpret_cast<sockaddr_in6*>(&storage);
             a->sin6_family = AF_INET6;
+            a->sin6_port = htons(static_cast<uint16_t>(port));
             ::inet_pton(AF_INET6, address.c_str(), &a->sin6_addr);
             length = sizeof *a;
         } else {
             auto* a = reinterpret_cast<sockaddr_in*>(&storage);
             a->sin_family = AF_INET;
+            a->sin_port = htons(static_cast<uint16_t>(port));
             ::inet_pton(AF_INET, address.c_str(), &a->sin_addr);
             length = sizeof *a;
         }
@@ -63,7 +65,7 @@ private:
 // drops further SYNs while the accept queue is full.
 class FilteredPort {
 public:
-    FilteredPort() : listener_("127.0.0.1", 0)
+    FilteredPort() : listener_("127.0.0.1", 0, 0)
     {
         filler_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         sockaddr_in a{};
