@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "runner/bundle.hpp"
 #include "runner/commands.hpp"
 
 namespace {
@@ -68,6 +69,19 @@ int main(int argc, char** argv)
     merge_cmd->add_option("-o,--output", merge_output, "The merged JUnit file")->required()->type_name("OUT.xml");
     merge_cmd->add_option("JUNIT", merge_inputs, "JUnit files written by connspec run --junit")->required();
 
+    BundleRequest bundle;
+    auto* bundle_cmd = app.add_subcommand(
+        "bundle", "Run the suites, then write a support bundle (.tar.gz): redacted suites, reports, "
+                  "versions, resolver configuration, routes and sockets per target address, a summary");
+    bundle_cmd->add_option("SUITE", bundle.run.suites, "Suite files (TOML)")->required();
+    bundle_cmd->add_option("-o,--output", bundle.output, "The archive to write")->required()->type_name("FILE.tar.gz");
+    bundle_cmd->add_option("--target", bundle.run.selection.target_globs, "Only targets whose name matches GLOB (repeatable)")
+        ->type_name("GLOB")->allow_extra_args(false);
+    bundle_cmd->add_option("--tag", bundle.run.selection.tags, "Only targets with this tag (repeatable)")
+        ->type_name("TAG")->allow_extra_args(false);
+    bundle_cmd->add_option("--timeout", bundle.run.timeout, "Override every case's deadline")->type_name("DURATION");
+    bundle_cmd->add_option("-j,--jobs", bundle.run.jobs, "Most cases at once")->type_name("N");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -84,6 +98,7 @@ int main(int argc, char** argv)
     if (*run_cmd) return run_command(run, std::cout, std::cerr);
     if (*validate_cmd) return validate_command(validate_suites, std::cout, std::cerr);
     if (*list_cmd) return list_command(list_suites, std::cout, std::cerr);
+    if (*bundle_cmd) return bundle_command(bundle, std::cout, std::cerr);
     if (*merge_cmd) return merge_command(merge_inputs, merge_output, std::cout, std::cerr);
     return exit_usage;
 }

@@ -36,6 +36,8 @@ std::optional<Plan> load_or_report(const std::vector<std::string>& suites, std::
     return std::move(loaded.plan);
 }
 
+}  // namespace
+
 // A report file must be writable before anything runs: a gate that runs and then cannot
 // write its JUnit file would leave CI without results.
 std::optional<std::string> unwritable_report(const std::string& file)
@@ -50,6 +52,8 @@ std::optional<std::string> unwritable_report(const std::string& file)
     if (std::filesystem::is_directory(file)) return fmt::format("cannot write {}: it is a folder", file);
     return std::nullopt;
 }
+
+namespace {
 
 int jobs_for(const RunRequest& request, const Plan& plan)
 {
@@ -75,42 +79,43 @@ std::string this_hostname()
 
 }  // namespace
 
-int run_command(const RunRequest& request, std::ostream& out, std::ostream& err)
+RunRecord execute_run(const RunRequest& request, std::ostream& out, std::ostream& err)
 {
+    RunRecord record;
     RunOptions options;
     if (request.timeout) {
         options.timeout = parse_duration(*request.timeout);
         if (!options.timeout || options.timeout->count() <= 0) {
             err << fmt::format("--timeout: \"{}\" is not a duration (like 500ms, 10s, 1.5m)\n",
                                *request.timeout);
-            return exit_usage;
+            return record;
         }
     }
     if (request.jobs && *request.jobs < 1) {
         err << "--jobs: must be at least 1\n";
-        return exit_usage;
+        return record;
     }
     Selection selection = request.selection;
     if (request.shard) {
         selection.shard = parse_shard(*request.shard);
         if (!selection.shard) {
             err << fmt::format("--shard: \"{}\" is not K/N with 1 <= K <= N (like 2/4)\n", *request.shard);
-            return exit_usage;
+            return record;
         }
     }
     for (const auto& file : {request.junit_file, request.json_file}) {
         if (auto problem = unwritable_report(file)) {
             err << *problem << '\n';
-            return exit_usage;
+            return record;
         }
     }
 
     auto loaded = load_or_report(request.suites, err);
-    if (!loaded) return exit_usage;
+    if (!loaded) return record;
     Selected selected = select_targets(*loaded, selection);
     if (selected.matching == 0) {
         err << "no target matches the --target/--tag selection; nothing was run\n";
-        return exit_usage;
+        return record;
     }
     // An empty shard (more shards than targets) is not a mistake: it runs nothing and passes.
     Plan plan = std::move(selected.plan);
@@ -128,20 +133,29 @@ int run_command(const RunRequest& request, std::ostream& out, std::ostream& err)
     RunInfo info{request.vantage.empty() ? this_hostname() : request.vantage, request.vantage,
                  std::chrono::system_clock::now()};
     auto started = Clock::now();
-    RunResult result{plan, info, run_plan(plan, options, info, reporters, stop),
+    record.plan = std::move(plan);
+    RunResult result{*record.plan, info, run_plan(*record.plan, options, info, reporters, stop),
                      Clock::now() - started, stop.requested()};
     try {
         reporters.run_finished(result);
     } catch (const std::exception& e) {
         err << "connspec: " << e.what() << '\n';
-        return exit_usage;
+        record.outcomes = std::move(result.outcomes);
+        return record;  // exit_usage: a gate must not pass without its report
     }
     out.flush();
 
-    if (result.interrupted) return exit_interrupted;
+    record.exit_code = exit_passed;
     for (const auto& o : result.outcomes)
-        if (o.status == Status::failed || o.status == Status::error) return exit_failed;
-    return exit_passed;
+        if (o.status == Status::failed || o.status == Status::error) record.exit_code = exit_failed;
+    if (result.interrupted) record.exit_code = exit_interrupted;
+    record.outcomes = std::move(result.outcomes);
+    return record;
+}
+
+int run_command(const RunRequest& request, std::ostream& out, std::ostream& err)
+{
+    return execute_run(request, out, err).exit_code;
 }
 
 int validate_command(const std::vector<std::string>& suites, std::ostream& out, std::ostream& err)

@@ -24,7 +24,20 @@ struct RunRequest {
     std::string vantage;
 };
 
+// A finished (or refused) run: the exit status, and what ran when anything did.
+struct RunRecord {
+    int exit_code = exit_usage;
+    std::optional<Plan> plan;       // empty when nothing ran
+    std::vector<Outcome> outcomes;  // in plan order
+};
+
+// Runs the request and writes its reports; `run` is this plus the exit status, `bundle`
+// uses the record.
+RunRecord execute_run(const RunRequest& request, std::ostream& out, std::ostream& err);
 int run_command(const RunRequest& request, std::ostream& out, std::ostream& err);
+// Why `file` cannot be written (missing or read-only folder), or nullopt when it can.
+std::optional<std::string> unwritable_report(const std::string& file);
+
 // Loads only; every mistake on `err`; 0 or 2.
 int validate_command(const std::vector<std::string>& suites, std::ostream& out, std::ostream& err);
 // The cases, one a line, with their prerequisites.
