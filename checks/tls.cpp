@@ -2,6 +2,8 @@
 // above max_version) is refused, each with a fresh connection offering exactly that version.
 #include "checks/tls.hpp"
 
+#include <future>
+
 #include <fmt/format.h>
 
 #include "checks/net.hpp"
@@ -95,6 +97,25 @@ Outcome run_tls(const TlsSpec& spec, const Target& target, CheckContext& context
     options.client_cert = target.client_cert;
     options.client_key = target.client_key;
 
+    // Each probe is its own connection: they run at once (and, with one address to try,
+    // beside the main handshake), and are judged afterwards in version order.
+    const std::vector<TlsVersion> probes = spec.probe_below ? versions_to_probe(spec)
+                                                            : std::vector<TlsVersion>{};
+    auto start_probes = [&](const std::string& address) {
+        std::vector<std::future<TlsDial>> started;
+        for (TlsVersion version : probes) {
+            TlsClientOptions probe = options;
+            probe.min_version = probe.max_version = version;
+            probe.security_level_zero = true;  // so the old version is really offered
+            started.push_back(std::async(std::launch::async, [&context, &target, address, probe] {
+                return dial_tls({address}, target.port, probe, context.deadline, context.stop);
+            }));
+        }
+        return started;
+    };
+    std::vector<std::future<TlsDial>> pending;
+    if (resolved.addresses.size() == 1) pending = start_probes(resolved.addresses.front());
+
     TlsDial main = dial_tls(resolved.addresses, target.port, options, context.deadline, context.stop);
     if (main.failure) return *main.failure;
     const TlsHandshake& negotiated = main.handshake;
@@ -109,12 +130,12 @@ Outcome run_tls(const TlsSpec& spec, const Target& target, CheckContext& context
     std::vector<TlsVersion> refused, accepted;
     std::vector<std::string> inconclusive;
     if (spec.probe_below) {
-        for (TlsVersion version : versions_to_probe(spec)) {
-            TlsClientOptions probe = options;
-            probe.min_version = probe.max_version = version;
-            probe.security_level_zero = true;  // so the old version is really offered
-            TlsDial dial = dial_tls({main.address}, target.port, probe, context.deadline,
-                                    context.stop);
+        if (pending.empty()) pending = start_probes(main.address);
+        std::vector<TlsDial> dials;
+        for (auto& p : pending) dials.push_back(p.get());
+        for (std::size_t i = 0; i < probes.size(); ++i) {
+            const TlsVersion version = probes[i];
+            const TlsDial& dial = dials[i];
             const std::string step = fmt::format("probing {}", tls_version_name(version));
             if (dial.failure) {
                 if (context.stop.requested()) return interrupted();

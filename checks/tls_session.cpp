@@ -97,6 +97,7 @@ struct HandshakeTrace {
     bool client_hello_sent = false;
     bool server_hello_seen = false;
     bool certificate_request_seen = false;
+    bool session_ticket_seen = false;  // TLS 1.3: the server accepted our certificate (or none)
     int alert_received = -1;  // description of the first alert from the server
     bool alert_received_before_server_hello = false;
     int alert_sent = -1;      // description of the first alert we sent
@@ -113,6 +114,7 @@ void trace_message(int write_p, int, int content_type, const void* buf, std::siz
         if (!write_p && bytes[0] == SSL3_MT_SERVER_HELLO) trace.server_hello_seen = true;
         if (!write_p && bytes[0] == SSL3_MT_CERTIFICATE_REQUEST)
             trace.certificate_request_seen = true;
+        if (!write_p && bytes[0] == SSL3_MT_NEWSESSION_TICKET) trace.session_ticket_seen = true;
     } else if (content_type == SSL3_RT_ALERT && len >= 2) {
         if (!write_p && trace.alert_received < 0) {
             trace.alert_received = bytes[1];
@@ -268,12 +270,14 @@ CertificateChain peer_chain(SSL* ssl)
 }
 
 // TLS 1.3 completes on the client before the server has judged the client certificate;
-// when the server asked for one, give it a moment to reject ours with an alert.
-std::optional<std::string> late_rejection(SSL* ssl, int fd, Deadline deadline,
-                                          const StopSignal& stop)
+// when the server asked for one, give it a moment to reject ours with an alert. A session
+// ticket means it accepted: OpenSSL servers send one right after checking the certificate.
+std::optional<std::string> late_rejection(SSL* ssl, int fd, const HandshakeTrace& trace,
+                                          Deadline deadline, const StopSignal& stop)
 {
     Deadline until = std::min(deadline, Clock::now() + std::chrono::milliseconds(300));
     for (;;) {
+        if (trace.session_ticket_seen) return std::nullopt;
         ERR_clear_error();
         std::array<char, 512> discard{};
         int n = SSL_read(ssl, discard.data(), static_cast<int>(discard.size()));
@@ -406,8 +410,13 @@ TlsHandshake tls_handshake(int fd, const TlsClientOptions& options, Deadline dea
     result.cipher = SSL_get_cipher_name(ssl.get());
     result.chain = peer_chain(ssl.get());
     result.detail = fmt::format("{} ({})", result.version, result.cipher);
-    if (trace.certificate_request_seen && SSL_version(ssl.get()) == TLS1_3_VERSION) {
-        if (auto rejection = late_rejection(ssl.get(), fd, deadline, stop)) {
+    // PostgreSQL never rejects a missing client certificate in the handshake (pg_hba does,
+    // later), only one it cannot verify: wait there only when we presented one.
+    bool may_reject_late = trace.certificate_request_seen
+                           && SSL_version(ssl.get()) == TLS1_3_VERSION
+                           && (options.protocol != Protocol::postgres || !options.client_cert.empty());
+    if (may_reject_late) {
+        if (auto rejection = late_rejection(ssl.get(), fd, trace, deadline, stop)) {
             result.end = TlsEnd::failed;
             result.detail = *rejection;
         }

@@ -209,7 +209,7 @@ BOOST_AUTO_TEST_CASE(server_answering_S_then_stalling_is_tls_timeout)
     BOOST_TEST(o.category == "tls.timeout", o.message);
     BOOST_TEST(o.message.find("ServerHello") != std::string::npos, o.message);
     BOOST_TEST(run.elapsed.count() < 1.2);
-    BOOST_TEST(stalls.accepted() == 1);
+    BOOST_TEST(stalls.accepted() >= 1);  // the main handshake and the probes, all stalled
 }
 
 BOOST_AUTO_TEST_CASE(postgres_answer_N_is_tls_unsupported_and_garbage_is_tls_handshake)
