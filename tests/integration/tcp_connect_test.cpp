@@ -73,7 +73,7 @@ BOOST_AUTO_TEST_CASE(a_silent_port_times_out_at_the_deadline)
     BOOST_TEST(r.failure->message.find("no answer from 127.0.0.1:") == 0);
     BOOST_TEST(r.failure->hint.find("firewall") != std::string::npos);
     BOOST_TEST(took >= 1.0);
-    BOOST_TEST(took < 1.1);
+    BOOST_TEST(took < 1.3);
 }
 
 BOOST_AUTO_TEST_CASE(a_stop_request_ends_a_pending_connect_at_once)
@@ -116,7 +116,7 @@ BOOST_AUTO_TEST_CASE(connect_all_probes_in_parallel_under_one_deadline)
     BOOST_TEST(probe.results[4]->failure->category == "tcp.timeout");
     // Three silent ports cost one deadline, not three.
     BOOST_TEST(took >= 0.8);
-    BOOST_TEST(took < 0.9);
+    BOOST_TEST(took < 1.1);
 }
 
 BOOST_AUTO_TEST_CASE(connect_all_can_stop_at_the_first_accept)
