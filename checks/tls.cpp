@@ -92,8 +92,9 @@ Outcome run_tls(const TlsSpec& spec, const Target& target, CheckContext& context
     options.sni = server_name_for(spec.sni, target.host);
     options.min_version = spec.min_version;
     options.max_version = spec.max_version.value_or(TlsVersion::v1_3);
-    // With a floor of 1.0 or 1.1 the handshake must really offer those versions.
-    options.security_level_zero = spec.min_version < TlsVersion::v1_2;
+    // tls judges versions only: security level 0, so a floor of 1.0 or 1.1 is really offered
+    // and a weak key or cipher does not fail the handshake (certificate's job, not ours).
+    options.security_level_zero = true;
     options.client_cert = target.client_cert;
     options.client_key = target.client_key;
 
