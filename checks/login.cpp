@@ -25,7 +25,7 @@ std::unique_ptr<CaseSpec> parse(OptionReader& options)
 
 std::string milliseconds_text(std::chrono::duration<double> d)
 {
-    return fmt::format("{:.1f}ms", d.count() * 1000.0);
+    return fmt::format("{:.3f} ms", d.count() * 1000.0);
 }
 
 // The verdict on a session that connected and ran the query.

@@ -35,13 +35,10 @@ PgLoginOptions read_pg_login_options(OptionReader& options, std::string_view inh
         return std::nullopt;
     };
 
-    if (options.has("password"))
-        options.error("password", "a literal password is not allowed: name an environment "
-                                  "variable with password_env, or use libpq's password file");
     if (auto v = text("database")) out.database = *v;
     if (auto v = text("user")) out.user = *v;
     if (auto v = text("password_env")) {
-        if (v->empty()) options.error("password_env", "password_env must name an environment variable");
+        if (v->empty()) options.error("password_env", "`password_env` must name an environment variable");
         out.password_env = *v;
     }
     static const std::vector<std::string_view> sslmodes{"disable", "allow", "prefer",
@@ -64,7 +61,7 @@ PgLoginOptions read_pg_login_options(OptionReader& options, std::string_view inh
     else
         out.sslkey = options.target().client_key;
     if (auto v = text("query")) {
-        if (v->empty()) options.error("query", "query must not be empty");
+        if (v->empty()) options.error("query", "`query` must not be empty");
         out.query = *v;
     }
     out.expect = text("expect");
@@ -73,8 +70,7 @@ PgLoginOptions read_pg_login_options(OptionReader& options, std::string_view inh
         out.server_version_min_text = *v;
         if (!out.server_version_min && options.has("server_version_min"))
             options.error("server_version_min",
-                          fmt::format("bad version \"{}\": expected a PostgreSQL version such as "
-                                      "\"14\" or \"14.2\"", *v));
+                          "`server_version_min` must be a PostgreSQL version such as \"14\" or \"14.2\"");
     }
     return out;
 }

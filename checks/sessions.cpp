@@ -54,7 +54,7 @@ std::unique_ptr<CaseSpec> parse(OptionReader& options)
 
 std::string ms(double seconds)
 {
-    return fmt::format("{:.1f}ms", seconds * 1000.0);
+    return fmt::format("{:.3f} ms", seconds * 1000.0);
 }
 
 // The open-file soft limit raised so `count` sockets fit; false when the hard limit forbids it.
