@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "checks/certificate_analysis.hpp"
+#include "checks/chain_cache.hpp"
 #include "checks/net.hpp"
 #include "checks/tls_session.hpp"
 #include "suites/option_reader.hpp"
@@ -39,9 +40,6 @@ Outcome run(const CaseSpec& spec, const Target& target, CheckContext& context)
 
 Outcome run_certificate(const CertificateSpec& spec, const Target& target, CheckContext& context)
 {
-    ResolveResult resolved = target_addresses(target, context);
-    if (!resolved.ok()) return *resolved.failure;
-
     const std::string hostname = spec.hostname.empty() ? target.host : spec.hostname;
     TlsClientOptions options;
     options.protocol = target.protocol;
@@ -53,6 +51,20 @@ Outcome run_certificate(const CertificateSpec& spec, const Target& target, Check
     options.client_cert = target.client_cert;
     options.client_key = target.client_key;
 
+    CertificatePolicy policy;
+    policy.min_days_valid = spec.min_days_valid;
+    policy.ca_file = spec.ca;
+    policy.verify_hostname = spec.verify_hostname;
+    policy.hostname = hostname;
+    // The chain this target's tls case received moments ago, with the same SNI, is the chain
+    // the server presents: judge it rather than handshake again.
+    if (auto cached = take_chain(chain_key(target, options.sni), std::chrono::seconds(30))) {
+        context.note(cached->endpoint + ": the chain the tls case received");
+        return analyse_chain(cached->chain, policy, std::time(nullptr));
+    }
+
+    ResolveResult resolved = target_addresses(target, context);
+    if (!resolved.ok()) return *resolved.failure;
     TlsDial dial = dial_tls(resolved.addresses, target.port, options, context.deadline, context.stop);
     if (dial.failure) return *dial.failure;
     TlsHandshake& h = dial.handshake;
@@ -78,11 +90,6 @@ Outcome run_certificate(const CertificateSpec& spec, const Target& target, Check
                       "check the server's TLS setup and that this port speaks TLS");
     }
 
-    CertificatePolicy policy;
-    policy.min_days_valid = spec.min_days_valid;
-    policy.ca_file = spec.ca;
-    policy.verify_hostname = spec.verify_hostname;
-    policy.hostname = hostname;
     Outcome outcome = analyse_chain(h.chain, policy, std::time(nullptr));
     if (h.end != TlsEnd::established)
         context.note("the handshake did not complete; the chain was judged as received");

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "checks/chain_cache.hpp"
 #include "checks/net.hpp"
 #include "suites/option_reader.hpp"
 
@@ -184,6 +185,7 @@ Outcome run_tls(const TlsSpec& spec, const Target& target, CheckContext& context
         outcome = passed(message);
     }
     if (negotiated.end == TlsEnd::established) {
+        remember_chain(chain_key(target, options.sni), negotiated.chain, endpoint);
         outcome.property("version", negotiated.version);
         outcome.property("cipher", negotiated.cipher);
     }
