@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
+#include <string>
 
 namespace connspec {
 
@@ -37,7 +39,13 @@ std::string format_duration(Duration d)
     if (ms % 3'600'000 == 0 && ms != 0) return std::to_string(ms / 3'600'000) + "h";
     if (ms % 60'000 == 0 && ms != 0) return std::to_string(ms / 60'000) + "m";
     if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
-    return std::to_string(ms) + "ms";
+    std::string in_ms = std::to_string(ms) + "ms";
+    if (ms < 1000 && ms > -1000) return in_ms;
+    // Whole seconds and up to three decimals without trailing zeros: 1500 -> "1.5s".
+    std::string fraction = std::to_string(std::abs(ms % 1000) + 1000).substr(1);
+    while (fraction.back() == '0') fraction.pop_back();
+    std::string in_seconds = std::to_string(ms / 1000) + "." + fraction + "s";
+    return in_seconds.size() <= in_ms.size() ? in_seconds : in_ms;
 }
 
 }  // namespace connspec

@@ -287,8 +287,7 @@ private:
         auto [first, inserted] = names_.emplace(*name, field->key->source().begin.line);
         if (!inserted)
             file_.mistake(field->key->source().begin,
-                          fmt::format("duplicate target name \"{}\": the target at line {} has it "
-                                      "already",
+                          fmt::format("duplicate target name \"{}\": already used at line {}",
                                       *name, first->second));
     }
 
