@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <sstream>
 
@@ -136,15 +137,27 @@ private:
     void check_top_level(const toml::table& root)
     {
         static const std::vector<std::string> known{"suite", "defaults", "target"};
+        static const std::vector<std::string_view> suite_keys{"name", "timeout", "jobs", "retry"};
+        static const std::vector<std::string_view> target_keys{
+            "host", "port", "protocol", "tags", "client_cert", "client_key"};
         for (const auto& [key, value] : root) {
             std::string name(key.str());
             if (std::find(known.begin(), known.end(), name) != known.end() || is_password_key(name))
                 continue;
             std::string message = fmt::format("unknown key `{}`", name);
-            if (auto suggestion = nearest_key(name, known))
-                message += fmt::format(", did you mean `{}`?", *suggestion);
-            file_.mistake(key.source().begin,
-                          message + " (a suite has only [suite], [defaults] and [[target]])");
+            // Keys above the first table header are top-level ones: a forgotten header.
+            if (std::find(suite_keys.begin(), suite_keys.end(), name) != suite_keys.end())
+                message += " at the top level; it belongs under [suite]";
+            else if (find_check_kind(name) ||
+                     std::find(target_keys.begin(), target_keys.end(), name) != target_keys.end())
+                message += " at the top level; it belongs in a [[target]] or in [defaults]";
+            else if (auto suggestion = nearest_key(name, known))
+                message += fmt::format(", did you mean `{}`? (a suite has only [suite], [defaults] "
+                                       "and [[target]])",
+                                       *suggestion);
+            else
+                message += " (a suite has only [suite], [defaults] and [[target]])";
+            file_.mistake(key.source().begin, message);
         }
     }
 
@@ -164,7 +177,7 @@ private:
             else suite.name = *name;
         }
         if (auto timeout = positive_duration(reader, "timeout")) settings.timeout = *timeout;
-        if (auto jobs = reader.integer("jobs", 1, 100000)) suite.jobs = static_cast<int>(*jobs);
+        if (auto jobs = reader.integer("jobs", 1, std::numeric_limits<std::int32_t>::max())) suite.jobs = static_cast<int>(*jobs);
         if (const TomlField* retry = reader.table("retry"))
             settings.retry = read_retry(*retry, settings.retry, Scope{"`retry` of [suite]", ""});
         reader.report_unknown_keys();
