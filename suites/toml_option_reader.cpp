@@ -1,5 +1,6 @@
 #include "suites/toml_option_reader.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <limits>
 
@@ -90,6 +91,20 @@ void TomlOptionReader::wrong_type(const TomlField& field, std::string_view key,
                       context(field));
 }
 
+std::optional<std::string> TomlOptionReader::numeric_text(const TomlField& field,
+                                                          std::string_view key,
+                                                          std::string_view expected) const
+{
+    // A number may come from the environment: "${PGPORT:-5432}". A string without a variable
+    // is still a wrong type, so `port = "5432"` is caught as the mistake it usually is.
+    const auto* text = field.node->as_string();
+    if (!text || text->get().find("${") == std::string::npos) {
+        wrong_type(field, key, expected, *field.node);
+        return std::nullopt;
+    }
+    return expand(field, key, *field.node);
+}
+
 std::optional<std::string> TomlOptionReader::expand(const TomlField& field, std::string_view key,
                                                     const toml::node& node) const
 {
@@ -143,11 +158,18 @@ std::optional<std::int64_t> TomlOptionReader::integer(std::string_view key, std:
 {
     const TomlField* f = field(key);
     if (!f) return std::nullopt;
-    if (!f->node->is_integer()) {
-        wrong_type(*f, key, "an integer", *f->node);
+    std::int64_t value = 0;
+    if (const auto* literal = f->node->as_integer()) {
+        value = literal->get();
+    } else if (auto text = numeric_text(*f, key, "an integer")) {
+        auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+        if (ec != std::errc{} || end != text->data() + text->size()) {
+            mistake(*f, fmt::format("`{}` must be an integer{}", key, quoted(*text)));
+            return std::nullopt;
+        }
+    } else {
         return std::nullopt;
     }
-    std::int64_t value = f->node->as_integer()->get();
     if (value < min || value > max) {
         mistake(*f, fmt::format("`{}` must be {}, not {}", key, bounds(min, max), value));
         return std::nullopt;
@@ -164,8 +186,13 @@ std::optional<double> TomlOptionReader::number(std::string_view key, double min,
         value = static_cast<double>(i->get());
     } else if (const auto* d = f->node->as_floating_point()) {
         value = d->get();
+    } else if (auto text = numeric_text(*f, key, "a number")) {
+        auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+        if (ec != std::errc{} || end != text->data() + text->size()) {
+            mistake(*f, fmt::format("`{}` must be a number{}", key, quoted(*text)));
+            return std::nullopt;
+        }
     } else {
-        wrong_type(*f, key, "a number", *f->node);
         return std::nullopt;
     }
     if (!std::isfinite(value) || value < min || value > max) {

@@ -75,6 +75,10 @@ public:
 private:
     std::optional<std::string> expand(const TomlField& field, std::string_view key,
                                       const toml::node& node) const;
+    // The expanded text of a string that uses ${...} where a number is expected; otherwise
+    // records a wrong type.
+    std::optional<std::string> numeric_text(const TomlField& field, std::string_view key,
+                                            std::string_view expected) const;
     void wrong_type(const TomlField& field, std::string_view key, std::string_view expected,
                     const toml::node& node) const;
     std::string quoted(std::string_view value) const;

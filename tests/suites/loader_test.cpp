@@ -287,12 +287,14 @@ timeout = "${TIMEOUT}"
 [[target]]
 name = "a"
 host = "${PGHOST}"
+port = "${PGPORT:-5432}"
 tags = ["${TAG}", "literal-$$", "$${NOT_EXPANDED}"]
 )",
-             {{"PGHOST", "db.internal"}, {"TIMEOUT", "2s"}, {"TAG", "prod"}});
+             {{"PGHOST", "db.internal"}, {"PGPORT", "6543"}, {"TIMEOUT", "2s"}, {"TAG", "prod"}});
     BOOST_TEST(l.plan().suites[0].name == "fallback");
     const Target& a = l.target("a");
     BOOST_TEST(a.host == "db.internal");
+    BOOST_TEST(a.port == 6543);
     BOOST_TEST(a.timeout.count() == 2000);
     BOOST_TEST((a.tags == std::vector<std::string>{"prod", "literal-$", "${NOT_EXPANDED}"}));
 }

@@ -154,6 +154,27 @@ wait = "${WAIT}"
     BOOST_TEST(f.errors().empty());
 }
 
+BOOST_AUTO_TEST_CASE(numbers_may_come_from_variables)
+{
+    Fixture f(R"([own]
+port = "${PORT:-5432}"
+ratio = "${RATIO}"
+literal = "5432"
+bad = "${WORD}"
+)",
+              false, {{"RATIO", "0.25"}, {"WORD", "many"}});
+    auto& r = *f.reader;
+    BOOST_TEST(r.integer("port", 1, 65535).value_or(0) == 5432);
+    BOOST_TEST(r.number("ratio", 0.0, 1.0).value_or(0) == 0.25);
+    BOOST_TEST(!r.integer("literal", 1, 65535).has_value());
+    BOOST_TEST(!r.integer("bad", 1, 65535).has_value());
+    std::vector<std::string> expected{
+        "suite.toml:4:11: `literal` must be an integer, not a string (in `case` of target \"t\")",
+        "suite.toml:5:7: `bad` must be an integer, not \"many\" (in `case` of target \"t\")",
+    };
+    BOOST_TEST(f.errors() == expected, boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(paths_resolve_against_the_suite_folder)
 {
     Fixture f(R"([own]
@@ -189,13 +210,15 @@ BOOST_AUTO_TEST_CASE(quiet_readers_never_quote_values)
     Fixture f(R"([own]
 sslmode = "hunter2-secret"
 hold = "${SECRET}"
+count = "${SECRET}"
 )",
               true, {{"SECRET", "hunter2-secret"}});
     auto& r = *f.reader;
     BOOST_TEST(!r.choice("sslmode", {"require", "verify-full"}).has_value());
     BOOST_TEST(!r.duration("hold").has_value());
+    BOOST_TEST(!r.integer("count", 1, 10).has_value());
     auto errors = f.errors();
-    BOOST_TEST(errors.size() == 2u);
+    BOOST_TEST(errors.size() == 3u);
     for (const auto& e : errors) BOOST_TEST(e.find("hunter2") == std::string::npos, e);
 }
 
