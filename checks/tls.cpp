@@ -46,9 +46,15 @@ std::string names(const std::vector<TlsVersion>& versions)
     return fmt::format("{}", fmt::join(texts, ", "));
 }
 
-constexpr const char* version_hint =
-    "raise the server's minimum protocol version (PostgreSQL: ssl_min_protocol_version = "
-    "'TLSv1.2', and ssl_max_protocol_version when a ceiling is set)";
+std::string version_hint(const TlsSpec& spec)
+{
+    std::string hint = fmt::format("raise the server's minimum protocol version (PostgreSQL: "
+                                   "ssl_min_protocol_version = '{}'",
+                                   tls_version_name(spec.min_version));
+    if (spec.max_version)
+        hint += fmt::format(", ssl_max_protocol_version = '{}'", tls_version_name(*spec.max_version));
+    return hint + ")";
+}
 
 // The versions that must be refused: below the floor, and above the ceiling if any.
 std::vector<TlsVersion> versions_to_probe(const TlsSpec& spec)
@@ -166,7 +172,8 @@ Outcome run_tls(const TlsSpec& spec, const Target& target, CheckContext& context
                           tls_version_name(*spec.max_version))
             : fmt::format("below the floor {}", tls_version_name(spec.min_version));
         outcome = failed("tls.version",
-                         fmt::format("server accepts {} {}", names(accepted), where), version_hint);
+                         fmt::format("server accepts {} {}", names(accepted), where),
+                         version_hint(spec));
     } else if (negotiated.end != TlsEnd::established) {
         outcome = failed("tls.handshake",
                          fmt::format("no handshake from {} completes: {}",
