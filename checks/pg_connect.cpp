@@ -21,7 +21,11 @@ std::vector<std::string> pg_secrets(const PgParams& params)
 PgSession::PgSession(const PgParams& params, std::vector<std::string> queries)
     : queries_(std::move(queries)), secrets_(pg_secrets(params)), started_(Clock::now())
 {
+    // libpq copies the values during PQconnectStartParams; until then they must stay alive,
+    // so no temporaries among them.
     const std::string port = std::to_string(params.port);
+    const std::string application_name = "connspec";
+    const std::string gssencmode = "disable";
     std::vector<const char*> keys;
     std::vector<const char*> values;
     auto add = [&](const char* key, const std::string& value) {
@@ -39,9 +43,9 @@ PgSession::PgSession(const PgParams& params, std::vector<std::string> queries)
     add("sslrootcert", params.sslrootcert);
     add("sslcert", params.sslcert);
     add("sslkey", params.sslkey);
-    add("application_name", "connspec");
+    add("application_name", application_name);
     // A Kerberos credential cache would add a GSSAPI round trip nobody asked for.
-    add("gssencmode", "disable");
+    add("gssencmode", gssencmode);
     keys.push_back(nullptr);
     values.push_back(nullptr);
 
