@@ -89,3 +89,18 @@ BOOST_AUTO_TEST_CASE(a_missed_p95_threshold_is_sessions_threshold)
                               {{"T_PASSWORD", lab.password()}});
     BOOST_TEST(run.at("db.sessions").category == "sessions.threshold");
 }
+
+BOOST_AUTO_TEST_CASE(sessions_that_meet_min_success_rate_are_still_held_for_hold)
+{
+    lab::PgLab::Options o;
+    o.conf = {"max_connections = 8", "superuser_reserved_connections = 2"};
+    lab::PgLab lab(o);
+    lab::TempDir dir;
+    auto start = std::chrono::steady_clock::now();
+    auto run = lab::run_suite(dir, suite(lab, R"(count = 10, hold = "1500ms", min_success_rate = 0.3)"), {},
+                              {{"T_PASSWORD", lab.password()}});
+    auto s = run.at("db.sessions");
+    BOOST_TEST(s.status == "passed", s.message);
+    BOOST_TEST(std::stoi(run.property("db.sessions.failed")) > 0);
+    BOOST_TEST((std::chrono::steady_clock::now() - start >= 1500ms));
+}
