@@ -212,7 +212,11 @@ Outcome analyse_chain(const CertificateChain& chain, const CertificatePolicy& po
             return with_observations(failed(
                 "cert.expired",
                 fmt::format("{} expired {} ago (not after {})", which_certificate(i, facts[i]),
-                            days_text(-facts[i].days_left), format_utc(facts[i].not_after)),
+                            // Whole days since the expiry: days_left is floored towards the
+                            // future, so it counts one day too many for an expired one.
+                            days_text(static_cast<long>(
+                                std::difftime(now, facts[i].not_after) / 86400.0)),
+                            format_utc(facts[i].not_after)),
                 "renew the certificate on the server and serve the new chain"));
     }
     for (std::size_t i = 0; i < facts.size(); ++i) {

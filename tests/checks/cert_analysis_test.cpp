@@ -77,6 +77,16 @@ BOOST_AUTO_TEST_CASE(expired_leaf_is_cert_expired)
     BOOST_TEST(o.find("days_left") == "-3");
 }
 
+BOOST_AUTO_TEST_CASE(expired_message_counts_whole_days_since_the_expiry)
+{
+    Pki pki;
+    auto leaf = pki.leaf(-3, {"db.example.test"}, {}, -30);
+    // Three days and five hours after the expiry: it expired 3 days ago, not 4.
+    Outcome o = analyse_chain(chain_of({&leaf}), pki.policy(), pki.now + 5 * 3600);
+    BOOST_TEST(o.category == "cert.expired");
+    BOOST_TEST(o.message.find("expired 3 days ago") != std::string::npos, o.message);
+}
+
 BOOST_AUTO_TEST_CASE(expiring_in_ten_days_is_cert_expiring_with_days_left)
 {
     Pki pki;
