@@ -46,14 +46,27 @@ std::string names(const std::vector<TlsVersion>& versions)
     return fmt::format("{}", fmt::join(texts, ", "));
 }
 
-std::string version_hint(const TlsSpec& spec)
+// What to change on the server: its minimum for versions accepted below the floor, its
+// maximum for versions accepted above max_version.
+std::string version_hint(const TlsSpec& spec, const std::vector<TlsVersion>& accepted)
 {
-    std::string hint = fmt::format("raise the server's minimum protocol version (PostgreSQL: "
-                                   "ssl_min_protocol_version = '{}'",
-                                   tls_version_name(spec.min_version));
-    if (spec.max_version)
-        hint += fmt::format(", ssl_max_protocol_version = '{}'", tls_version_name(*spec.max_version));
-    return hint + ")";
+    bool below = false, above = false;
+    for (auto v : accepted) {
+        below |= v < spec.min_version;
+        above |= spec.max_version && v > *spec.max_version;
+    }
+    std::vector<std::string> steps, settings;
+    if (below || !above) {
+        steps.push_back("raise the server's minimum protocol version");
+        settings.push_back(
+            fmt::format("ssl_min_protocol_version = '{}'", tls_version_name(spec.min_version)));
+    }
+    if (above) {
+        steps.push_back("lower the server's maximum protocol version");
+        settings.push_back(
+            fmt::format("ssl_max_protocol_version = '{}'", tls_version_name(*spec.max_version)));
+    }
+    return fmt::format("{} (PostgreSQL: {})", fmt::join(steps, " and "), fmt::join(settings, ", "));
 }
 
 // The versions that must be refused: below the floor, and above the ceiling if any.
@@ -173,7 +186,7 @@ Outcome run_tls(const TlsSpec& spec, const Target& target, CheckContext& context
             : fmt::format("below the floor {}", tls_version_name(spec.min_version));
         outcome = failed("tls.version",
                          fmt::format("server accepts {} {}", names(accepted), where),
-                         version_hint(spec));
+                         version_hint(spec, accepted));
     } else if (negotiated.end != TlsEnd::established) {
         outcome = failed("tls.handshake",
                          fmt::format("no handshake from {} completes: {}",

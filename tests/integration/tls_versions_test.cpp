@@ -140,6 +140,10 @@ BOOST_AUTO_TEST_CASE(max_version_makes_higher_versions_must_refuse)
     BOOST_TEST(o.category == "tls.version", o.message << "\n" << run.log_text());
     BOOST_TEST(o.message.find("accepts TLSv1.3 outside TLSv1.2-TLSv1.2") != std::string::npos,
                o.message);
+    // Only a version above the ceiling was accepted: the hint is about the server's maximum.
+    BOOST_TEST(o.hint.find("lower the server's maximum protocol version") != std::string::npos,
+               o.hint);
+    BOOST_TEST(o.hint.find("minimum") == std::string::npos, o.hint);
 
     TlsServer capped(pki.modern_server({"-no_tls1_3"}));
     o = run.tls(tls_spec(TlsVersion::v1_2, TlsVersion::v1_2), tls_target("localhost", capped.port()));
