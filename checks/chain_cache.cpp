@@ -55,7 +55,10 @@ std::optional<CachedChain> take_chain(const std::string& key, std::chrono::secon
 
 std::string chain_key(const Target& target, const std::string& sni)
 {
-    return target.qualified_name() + "|" + std::to_string(target.port) + "|"
+    // The host too: two suites of the same name (db.toml in two folders) may hold a target
+    // of the same name pointing elsewhere, and with an IP literal there is no SNI to tell them
+    // apart.
+    return target.qualified_name() + "|" + target.host + "|" + std::to_string(target.port) + "|"
            + std::string(to_string(target.protocol)) + "|" + sni + "|" + target.client_cert;
 }
 
