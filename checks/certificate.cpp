@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "checks/certificate_analysis.hpp"
-#include "checks/chain_cache.hpp"
+#include "checks/received_chain.hpp"
 #include "checks/net.hpp"
 #include "checks/tls_session.hpp"
 #include "suites/option_reader.hpp"
@@ -56,11 +56,12 @@ Outcome run_certificate(const CertificateSpec& spec, const Target& target, Check
     policy.ca_file = spec.ca;
     policy.verify_hostname = spec.verify_hostname;
     policy.hostname = hostname;
-    // The chain this target's tls case received moments ago, with the same SNI, is the chain
+    // The chain this target's tls case just received, for the same server name, is the chain
     // the server presents: judge it rather than handshake again.
-    if (auto cached = take_chain(chain_key(target, options.sni), std::chrono::seconds(30))) {
-        context.note(cached->endpoint + ": the chain the tls case received");
-        return analyse_chain(cached->chain, policy, std::time(nullptr));
+    auto received = std::dynamic_pointer_cast<const ReceivedChain>(context.from_prerequisite);
+    if (received && received->sni == options.sni) {
+        context.note(received->endpoint + ": the chain the tls case received");
+        return analyse_chain(received->chain, policy, std::time(nullptr));
     }
 
     ResolveResult resolved = target_addresses(target, context);

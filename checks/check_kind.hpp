@@ -31,6 +31,8 @@ struct CheckContext {
     // target declares no `resolves`: then resolve the host with the system resolver.
     std::vector<std::string> addresses;
     std::vector<std::string>& log;  // the case's log lines (never a secret)
+    // What the nearest declared prerequisite handed over (Outcome::handoff), or null.
+    std::shared_ptr<const Handoff> from_prerequisite;
 
     void note(std::string line) const { log.push_back(std::move(line)); }
 };

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,6 +24,12 @@ struct Property {
 };
 using Properties = std::vector<Property>;
 
+// Data a case hands to the cases that depend on it, never reported (e.g. the certificate
+// chain `tls` received, which `certificate` judges). Each kind derives its own.
+struct Handoff {
+    virtual ~Handoff() = default;
+};
+
 struct Outcome {
     Status status = Status::passed;
     std::string category;  // stable failure category ("tcp.refused"); empty when passed
@@ -32,9 +39,11 @@ struct Outcome {
     int attempts = 1;
     std::chrono::duration<double> duration{};  // wall time of all attempts, set by the runner
     std::vector<std::string> log;              // the case's log lines (JUnit system-out)
-    // Addresses this case found for its target; the runner hands them to dependants
-    // (only `resolves` sets this).
+    // Addresses this case found for its target; the runner hands them to every later case of
+    // the target (only `resolves` sets this).
     std::vector<std::string> addresses;
+    // Handed by the runner to the cases whose nearest declared prerequisite this case is.
+    std::shared_ptr<const Handoff> handoff;
 
     Outcome& property(std::string key, std::string value)
     {

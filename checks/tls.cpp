@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "checks/chain_cache.hpp"
+#include "checks/received_chain.hpp"
 #include "checks/net.hpp"
 #include "suites/option_reader.hpp"
 
@@ -205,7 +205,13 @@ Outcome run_tls(const TlsSpec& spec, const Target& target, CheckContext& context
         outcome = passed(message);
     }
     if (negotiated.end == TlsEnd::established) {
-        remember_chain(chain_key(target, options.sni), negotiated.chain, endpoint);
+        if (!negotiated.chain.empty()) {
+            auto received = std::make_shared<ReceivedChain>();
+            received->chain = std::move(main.handshake.chain);  // last use of the chain here
+            received->sni = options.sni;
+            received->endpoint = endpoint;
+            outcome.handoff = std::move(received);
+        }
         outcome.property("version", negotiated.version);
         outcome.property("cipher", negotiated.cipher);
     }

@@ -33,13 +33,18 @@ void pause_unless_stopped(Duration delay, const StopSignal& stop)
     }
 }
 
+// What earlier cases of the target hand to a case.
+struct Inputs {
+    std::vector<std::string> addresses;                // from a declared `resolves`
+    std::shared_ptr<const Handoff> from_prerequisite;  // from the nearest declared prerequisite
+};
+
 // One attempt of a case, with faults turned into outcomes and the deadline enforced.
 Outcome run_attempt(const PlannedCase& planned, const Target& target, Duration timeout,
-                    std::vector<std::string> addresses, const StopSignal& stop,
-                    std::vector<std::string>& log)
+                    const Inputs& inputs, const StopSignal& stop, std::vector<std::string>& log)
 {
     Deadline deadline = Clock::now() + timeout;
-    CheckContext context{deadline, stop, std::move(addresses), log};
+    CheckContext context{deadline, stop, inputs.addresses, log, inputs.from_prerequisite};
     Outcome outcome;
     try {
         outcome = planned.kind->run(*planned.spec, target, context);
@@ -109,7 +114,7 @@ private:
         std::mt19937_64 random(std::random_device{}() + static_cast<unsigned>(worker));
         for (;;) {
             std::size_t index;
-            std::vector<std::string> addresses;
+            Inputs inputs;
             {
                 std::unique_lock lock(mutex_);
                 work_cv_.wait(lock, [&] { return closing_ || (!ready_.empty() && !stop_.requested()); });
@@ -117,9 +122,9 @@ private:
                 index = ready_.front();
                 ready_.pop_front();
                 state_[index] = State::running;
-                addresses = addresses_for(index);
+                inputs = inputs_for(index);
             }
-            Outcome outcome = run_case(index, std::move(addresses), random);
+            Outcome outcome = run_case(index, inputs, random);
             {
                 std::lock_guard lock(mutex_);
                 finished_.push_back({index, std::move(outcome)});
@@ -128,7 +133,7 @@ private:
         }
     }
 
-    Outcome run_case(std::size_t index, std::vector<std::string> addresses, std::mt19937_64& random)
+    Outcome run_case(std::size_t index, const Inputs& inputs, std::mt19937_64& random)
     {
         const PlannedCase& planned = plan_.cases[index];
         const Target& target = plan_.target_of(planned);
@@ -138,7 +143,7 @@ private:
         Outcome outcome;
         int attempt = 1;
         for (;; ++attempt) {
-            outcome = run_attempt(planned, target, timeout, addresses, stop_, log);
+            outcome = run_attempt(planned, target, timeout, inputs, stop_, log);
             if (stop_.requested() && outcome.status != Status::passed) {
                 outcome = interrupted();
                 break;
@@ -162,12 +167,16 @@ private:
         return outcome;
     }
 
-    // The addresses a declared `resolves` of the case's target found (mutex held).
-    std::vector<std::string> addresses_for(std::size_t index) const
+    // What the case's declared `resolves` and nearest declared prerequisite left (mutex held).
+    Inputs inputs_for(std::size_t index) const
     {
-        auto resolves = resolves_of_target_[plan_.cases[index].target_index];
-        if (!resolves || state_[*resolves] != State::done) return {};
-        return outcomes_[*resolves].addresses;
+        Inputs inputs;
+        const PlannedCase& planned = plan_.cases[index];
+        auto resolves = resolves_of_target_[planned.target_index];
+        if (resolves && state_[*resolves] == State::done) inputs.addresses = outcomes_[*resolves].addresses;
+        if (planned.prerequisite && state_[*planned.prerequisite] == State::done)
+            inputs.from_prerequisite = outcomes_[*planned.prerequisite].handoff;
+        return inputs;
     }
 
     // Main thread: hands finished cases to the reporter, releases or skips their dependants.

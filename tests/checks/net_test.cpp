@@ -110,7 +110,7 @@ BOOST_AUTO_TEST_CASE(declared_addresses_are_used_without_a_lookup)
 {
     StopSignal stop;
     std::vector<std::string> log;
-    CheckContext context{Clock::now() + 5s, stop, {"10.0.0.7", "fd00::7"}, log};
+    CheckContext context{Clock::now() + 5s, stop, {"10.0.0.7", "fd00::7"}, log, nullptr};
     Target target;
     target.host = "only-the-custom-server-knows.example";
     auto r = target_addresses(target, context);

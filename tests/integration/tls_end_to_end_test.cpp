@@ -52,6 +52,38 @@ certificate = {{ ca = "{}" }}
     BOOST_TEST(run.at("pg-floor-13.certificate").status == "skipped");
 }
 
+// `certificate` judges the chain its `tls` prerequisite received (handed over by the runner)
+// instead of a second handshake: the server here accepts exactly two connections, the
+// readiness poll's and the tls case's, then exits.
+BOOST_AUTO_TEST_CASE(certificate_judges_the_chain_tls_received_without_connecting_again)
+{
+    lab::TempDir dir;
+    Credential ca = Credential::root_ca("handoff CA");
+    Credential leaf = ca.issue({"server", {"localhost"}, {"127.0.0.1"}, -1, 365, false});
+    std::string ca_file = lab::write_certificates(dir.path(), "ca", {&ca});
+    lab::TlsServer::Options o;
+    o.cert = lab::write_certificates(dir.path(), "leaf", {&leaf});
+    o.key = lab::write_key(dir.path(), "leaf", leaf);
+    o.extra = {"-naccept", "2", "-min_protocol", "TLSv1.2"};
+    lab::TlsServer server(o);
+    auto run = lab::run_suite(dir, fmt::format(R"(
+[suite]
+name = "handoff"
+timeout = "3s"
+[[target]]
+name = "once"
+host = "localhost"
+port = {}
+protocol = "tls"
+tls = {{ min_version = "1.2", probe_below = false }}
+certificate = {{ ca = "{}" }}
+)", server.port(), ca_file));
+    BOOST_TEST(run.at("once.tls").status == "passed", run.command.out);
+    BOOST_TEST(run.at("once.certificate").status == "passed", run.command.out << run.at("once.certificate").message);
+    // The server has gone: a second handshake would have been refused.
+    BOOST_TEST(!lab::wait_for_port("127.0.0.1", server.port(), std::chrono::milliseconds{50}));
+}
+
 BOOST_AUTO_TEST_CASE(bad_servers_give_status_and_category)
 {
     lab::TempDir dir;

@@ -33,7 +33,7 @@ struct CaseRun {
     {
         StopSignal stop;
         log.clear();
-        CheckContext context{Clock::now() + timeout, stop, addresses, log};
+        CheckContext context{Clock::now() + timeout, stop, addresses, log, nullptr};
         auto start = Clock::now();
         Outcome outcome = run_case(spec, target, context);
         elapsed = Clock::now() - start;

@@ -25,6 +25,7 @@ struct Script : CaseSpec {
     bool throws = false;
     mutable std::atomic<int> calls{0};
     mutable std::vector<std::string> seen_addresses;
+    mutable std::shared_ptr<const Handoff> seen_handoff;
 };
 
 std::atomic<int> running_now{0};
@@ -35,6 +36,7 @@ Outcome run_script(const CaseSpec& spec, const Target&, CheckContext& context)
     const auto& s = static_cast<const Script&>(spec);
     int call = s.calls++;
     s.seen_addresses = context.addresses;
+    s.seen_handoff = context.from_prerequisite;
     int now = ++running_now;
     int seen = running_max.load();
     while (now > seen && !running_max.compare_exchange_weak(seen, now)) {}
@@ -144,6 +146,22 @@ BOOST_AUTO_TEST_CASE(resolved_addresses_are_handed_to_dependants)
     run(b.plan);
     BOOST_TEST(b.scripts[1]->seen_addresses == std::vector<std::string>{"127.0.0.7"});
     BOOST_TEST(b.scripts[2]->seen_addresses.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_handoff_reaches_only_the_cases_whose_prerequisite_made_it)
+{
+    PlanBuilder b;
+    auto t = b.target("db");
+    Outcome with_handoff = passed();
+    with_handoff.handoff = std::make_shared<Handoff>();
+    b.add(t, resolves_k, std::nullopt);
+    b.add(t, first_k, 0, {with_handoff});
+    b.add(t, second_k, 1);
+    b.add(t, third_k, 2);
+    run(b.plan);
+    BOOST_TEST(!b.scripts[1]->seen_handoff);
+    BOOST_TEST(b.scripts[2]->seen_handoff == with_handoff.handoff);
+    BOOST_TEST(!b.scripts[3]->seen_handoff);  // second handed nothing on
 }
 
 BOOST_AUTO_TEST_CASE(never_more_cases_at_once_than_jobs)
