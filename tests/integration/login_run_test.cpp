@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "tests/integration/pg_shared_lab.hpp"
 #include "tests/lab/pg_lab.hpp"
 #include "tests/lab/stall_server.hpp"
 
@@ -15,18 +16,7 @@ const std::string password = "Login-Run-Pw-5519";
 
 lab::PgLab& shared_lab()
 {
-    static lab::PgLab lab([] {
-        lab::PgLab::Options o;
-        o.password = password;
-        o.hba = {"hostssl all rejected 127.0.0.1/32 reject"};
-        return o;
-    }());
-    static bool prepared = [] {
-        lab.sql("CREATE ROLE rejected LOGIN PASSWORD 'whatever'");
-        return true;
-    }();
-    (void)prepared;
-    return lab;
+    return test::shared_lab_with_rejected_role(password);
 }
 
 // A suite with one target `db` (port_open + login) and the given login options.

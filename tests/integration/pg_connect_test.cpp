@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "checks/pg_connect.hpp"
+#include "tests/integration/pg_shared_lab.hpp"
 #include "tests/lab/pg_lab.hpp"
 
 using namespace connspec;
@@ -21,21 +22,9 @@ namespace {
 
 const std::string secret = "Distinctive-Pw-7731";
 
-// One lab for the ordinary cases; a pg_hba rule rejects the role `rejected`.
 lab::PgLab& shared_lab()
 {
-    static lab::PgLab lab([] {
-        lab::PgLab::Options o;
-        o.password = secret;
-        o.hba = {"hostssl all rejected 127.0.0.1/32 reject"};
-        return o;
-    }());
-    static bool prepared = [] {
-        lab.sql("CREATE ROLE rejected LOGIN PASSWORD 'whatever'");
-        return true;
-    }();
-    (void)prepared;
-    return lab;
+    return test::shared_lab_with_rejected_role(secret);
 }
 
 PgParams params_for(const lab::PgLab& lab)
