@@ -25,6 +25,7 @@ std::string redact_suite(std::string_view suite_text, const std::vector<std::str
     static const std::regex secret_value(
         R"re(((?:^|[\s{,])[A-Za-z0-9_-]*(?:password|passwd|secret|token)[A-Za-z0-9_-]*\s*=\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^,}\s#]+))re",
         std::regex::icase);
+    static const std::regex names_variable(R"(_env\s*=\s*$)", std::regex::icase);
     std::string text(suite_text), out;
     auto last = text.cbegin();
     for (std::sregex_iterator it(text.begin(), text.end(), secret_value), end; it != end; ++it) {
@@ -32,7 +33,7 @@ std::string redact_suite(std::string_view suite_text, const std::vector<std::str
         std::string key = m[1].str();
         out.append(last, m[0].first);
         // A *_env key holds a variable's name, not its value.
-        bool names_a_variable = std::regex_search(key, std::regex(R"(_env\s*=\s*$)", std::regex::icase));
+        bool names_a_variable = std::regex_search(key, names_variable);
         out += key + (names_a_variable ? m[2].str() : "\"***\"");
         last = m[0].second;
     }

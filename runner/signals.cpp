@@ -2,17 +2,13 @@
 
 #include <signal.h>
 
-#include <atomic>
 
 namespace connspec {
 namespace {
 
 StopSignal* g_stop = nullptr;
-std::atomic<int> g_signal{0};
-
-extern "C" void on_stop_signal(int sig)
+extern "C" void on_stop_signal(int)
 {
-    g_signal.store(sig);
     if (g_stop) g_stop->request();
 }
 
@@ -27,11 +23,6 @@ void install_stop_signals(StopSignal& stop)
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
     signal(SIGPIPE, SIG_IGN);
-}
-
-int stop_signal_number()
-{
-    return g_signal.load();
 }
 
 }  // namespace connspec

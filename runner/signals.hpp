@@ -9,7 +9,4 @@ namespace connspec {
 // Routes SIGINT/SIGTERM to `stop` for the rest of the process's life.
 void install_stop_signals(StopSignal& stop);
 
-// The signal that requested the stop, or 0.
-int stop_signal_number();
-
 }  // namespace connspec
