@@ -1,7 +1,7 @@
 // JSON results: run metadata under "connspec", then one object per case in plan order.
 #include <algorithm>
 
-#include "reports/atomic_file.hpp"
+#include "reports/document_reporter.hpp"
 #include "reports/json_writer.hpp"
 #include "reports/reports.hpp"
 #include "reports/time_format.hpp"
@@ -52,25 +52,11 @@ std::string json_document(const RunResult& result)
     return json.text();
 }
 
-class JsonReporter : public Reporter {
-public:
-    explicit JsonReporter(std::string path) : path_(std::move(path)) {}
-    void run_started(const Plan&, const RunInfo&) override {}
-    void case_finished(std::size_t, const Outcome&) override {}
-    void run_finished(const RunResult& result) override
-    {
-        write_file_atomically(path_, json_document(result));
-    }
-
-private:
-    std::string path_;
-};
-
 }  // namespace
 
 std::unique_ptr<Reporter> make_json_reporter(std::string path)
 {
-    return std::make_unique<JsonReporter>(std::move(path));
+    return make_document_reporter(std::move(path), json_document);
 }
 
 }  // namespace connspec

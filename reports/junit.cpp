@@ -6,7 +6,7 @@
 
 #include <pugixml.hpp>
 
-#include "reports/atomic_file.hpp"
+#include "reports/document_reporter.hpp"
 #include "reports/reports.hpp"
 #include "reports/tally.hpp"
 #include "reports/time_format.hpp"
@@ -128,25 +128,11 @@ std::string junit_document(const RunResult& result)
     return out.str();
 }
 
-class JunitReporter : public Reporter {
-public:
-    explicit JunitReporter(std::string path) : path_(std::move(path)) {}
-    void run_started(const Plan&, const RunInfo&) override {}
-    void case_finished(std::size_t, const Outcome&) override {}
-    void run_finished(const RunResult& result) override
-    {
-        write_file_atomically(path_, junit_document(result));
-    }
-
-private:
-    std::string path_;
-};
-
 }  // namespace
 
 std::unique_ptr<Reporter> make_junit_reporter(std::string path)
 {
-    return std::make_unique<JunitReporter>(std::move(path));
+    return make_document_reporter(std::move(path), junit_document);
 }
 
 }  // namespace connspec
