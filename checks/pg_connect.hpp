@@ -18,6 +18,8 @@ struct pg_conn;
 
 namespace connspec {
 
+struct LibPq;
+
 struct PgParams {
     std::string host;      // libpq `host`: what the certificate must name
     std::string hostaddr;  // numeric address libpq connects to
@@ -76,6 +78,7 @@ private:
     void begin_query();
     void read_results();
 
+    const LibPq* pq_ = nullptr;  // set once libpq is loaded
     pg_conn* conn_ = nullptr;
     std::vector<std::string> queries_;
     std::vector<std::string> secrets_;

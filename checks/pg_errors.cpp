@@ -142,6 +142,8 @@ Outcome pg_connect_failure(const PgError& error, std::string_view where, std::st
     if (category.empty()) category = pg_connect_category(error);
     std::string message = where.empty() ? error.text : fmt::format("{}: {}", where, error.text);
     if (!error.sqlstate.empty()) message += fmt::format(" (SQLSTATE {})", error.sqlstate);
+    // Our side could not try (libpq missing, out of memory): no verdict on the server.
+    if (category == "internal") return errored(std::move(category), std::move(message), "");
     auto hint = pg_hint(category);
     return failed(std::move(category), std::move(message), std::move(hint));
 }

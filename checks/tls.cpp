@@ -122,22 +122,26 @@ Outcome run_tls(const TlsSpec& spec, const Target& target, CheckContext& context
     // beside the main handshake), and are judged afterwards in version order.
     const std::vector<TlsVersion> probes = spec.probe_below ? versions_to_probe(spec)
                                                             : std::vector<TlsVersion>{};
+    // The probes differ from the handshake only in their versions: one context for all.
+    SharedTlsContext shared(options);
     auto start_probes = [&](const std::string& address) {
         std::vector<std::future<TlsDial>> started;
         for (TlsVersion version : probes) {
             TlsClientOptions probe = options;
             probe.min_version = probe.max_version = version;
-            probe.security_level_zero = true;  // so the old version is really offered
-            started.push_back(std::async(std::launch::async, [&context, &target, address, probe] {
-                return dial_tls({address}, target.port, probe, context.deadline, context.stop);
-            }));
+            auto dial = [&context, &target, &shared, address, probe] {
+                return dial_tls({address}, target.port, probe, context.deadline, context.stop,
+                                &shared);
+            };
+            started.push_back(std::async(std::launch::async, dial));
         }
         return started;
     };
     std::vector<std::future<TlsDial>> pending;
     if (resolved.addresses.size() == 1) pending = start_probes(resolved.addresses.front());
 
-    TlsDial main = dial_tls(resolved.addresses, target.port, options, context.deadline, context.stop);
+    TlsDial main = dial_tls(resolved.addresses, target.port, options, context.deadline,
+                            context.stop, &shared);
     if (main.failure) return *main.failure;
     const TlsHandshake& negotiated = main.handshake;
     const std::string endpoint = format_endpoint(main.address, target.port);

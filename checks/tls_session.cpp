@@ -214,6 +214,7 @@ std::optional<TlsHandshake> postgres_ssl_request(int fd, Deadline deadline, cons
     }
 }
 
+// Everything but the versions, which each connection sets (see SharedTlsContext).
 std::unique_ptr<SSL_CTX, SslCtxFree> client_context(const TlsClientOptions& options,
                                                     std::string& problem)
 {
@@ -230,12 +231,6 @@ std::unique_ptr<SSL_CTX, SslCtxFree> client_context(const TlsClientOptions& opti
             problem = "this client cannot enable legacy ciphers: " + openssl_error_text();
             return nullptr;
         }
-    }
-    // After the cipher list: these override any MinProtocol of the system configuration.
-    if (SSL_CTX_set_min_proto_version(ctx.get(), openssl_version(options.min_version)) != 1
-        || SSL_CTX_set_max_proto_version(ctx.get(), openssl_version(options.max_version)) != 1) {
-        problem = "this client cannot restrict the TLS versions: " + openssl_error_text();
-        return nullptr;
     }
     if (!options.client_cert.empty()) {
         if (SSL_CTX_use_certificate_chain_file(ctx.get(), options.client_cert.c_str()) != 1) {
@@ -351,12 +346,30 @@ TlsHandshake classify_failure(const HandshakeTrace& trace, int ssl_error, int sa
 
 }  // namespace
 
+SharedTlsContext::SharedTlsContext(TlsClientOptions options) : options_(std::move(options)) {}
+
+SharedTlsContext::~SharedTlsContext()
+{
+    SSL_CTX_free(ctx_);
+}
+
+SSL_CTX* SharedTlsContext::get(std::string& problem)
+{
+    std::call_once(made_, [this] {
+        ctx_ = client_context(options_, problem_).release();
+        ERR_clear_error();
+    });
+    if (!ctx_) problem = problem_;
+    return ctx_;
+}
+
 TlsHandshake tls_handshake(int fd, const TlsClientOptions& options, Deadline deadline,
-                           const StopSignal& stop)
+                           const StopSignal& stop, SharedTlsContext* shared)
 {
     ignore_sigpipe_once();
     std::string problem;
-    auto ctx = client_context(options, problem);
+    std::unique_ptr<SSL_CTX, SslCtxFree> own;
+    SSL_CTX* ctx = shared ? shared->get(problem) : (own = client_context(options, problem)).get();
     if (!ctx) {
         ERR_clear_error();
         return ended(TlsEnd::client_setup, problem);
@@ -365,9 +378,18 @@ TlsHandshake tls_handshake(int fd, const TlsClientOptions& options, Deadline dea
         if (auto end = postgres_ssl_request(fd, deadline, stop)) return std::move(*end);
     }
 
-    std::unique_ptr<SSL, SslFree> ssl(SSL_new(ctx.get()));
+    std::unique_ptr<SSL, SslFree> ssl(SSL_new(ctx));
     if (!ssl || SSL_set_fd(ssl.get(), fd) != 1) {
         auto h = ended(TlsEnd::client_setup, "cannot set up the TLS session: " + openssl_error_text());
+        ERR_clear_error();
+        return h;
+    }
+    // Per connection, so that one context serves every version; they override any
+    // MinProtocol of the system configuration.
+    if (SSL_set_min_proto_version(ssl.get(), openssl_version(options.min_version)) != 1
+        || SSL_set_max_proto_version(ssl.get(), openssl_version(options.max_version)) != 1) {
+        auto h = ended(TlsEnd::client_setup,
+                       "this client cannot restrict the TLS versions: " + openssl_error_text());
         ERR_clear_error();
         return h;
     }
@@ -427,7 +449,8 @@ TlsHandshake tls_handshake(int fd, const TlsClientOptions& options, Deadline dea
 }
 
 TlsDial dial_tls(const std::vector<std::string>& addresses, int port,
-                 const TlsClientOptions& options, Deadline deadline, const StopSignal& stop)
+                 const TlsClientOptions& options, Deadline deadline, const StopSignal& stop,
+                 SharedTlsContext* shared)
 {
     TlsDial dial;
     if (addresses.empty()) {
@@ -443,7 +466,7 @@ TlsDial dial_tls(const std::vector<std::string>& addresses, int port,
         }
         dial.failure.reset();
         dial.address = address;
-        dial.handshake = tls_handshake(connection.fd.get(), options, deadline, stop);
+        dial.handshake = tls_handshake(connection.fd.get(), options, deadline, stop, shared);
         return dial;
     }
     return dial;

@@ -6,9 +6,11 @@
 // case judges the chain it returns (see certificate_analysis.hpp).
 #pragma once
 
+#include <openssl/types.h>
 #include <openssl/x509.h>
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,10 +73,34 @@ struct TlsHandshake {
     CertificateChain chain;  // as presented; empty unless the server sent a Certificate
 };
 
+// One client context for several handshakes whose options differ only in their versions
+// (the tls case's handshake and its probes; the versions are set per connection). OpenSSL 3
+// spends about a millisecond making a context, most of it fetching algorithms, and handshakes
+// making theirs at once each pay it. The first handshake that needs the context makes it,
+// after its TCP connect, while the server is still forking its backend.
+class SharedTlsContext {
+public:
+    explicit SharedTlsContext(TlsClientOptions options);
+    ~SharedTlsContext();
+    SharedTlsContext(const SharedTlsContext&) = delete;
+    SharedTlsContext& operator=(const SharedTlsContext&) = delete;
+
+    // The context, or nullptr with `problem` set (client certificate unreadable, ...).
+    // Thread-safe.
+    SSL_CTX* get(std::string& problem);
+
+private:
+    TlsClientOptions options_;
+    std::once_flag made_;
+    SSL_CTX* ctx_ = nullptr;
+    std::string problem_;
+};
+
 // Runs the preamble and one handshake on `fd` (connected, non-blocking), then closes the
-// TLS session politely. Never blocks past `deadline`.
+// TLS session politely. Never blocks past `deadline`. Uses `shared` when given (made from
+// the same options but the versions), else a context of its own.
 TlsHandshake tls_handshake(int fd, const TlsClientOptions& options, Deadline deadline,
-                           const StopSignal& stop);
+                           const StopSignal& stop, SharedTlsContext* shared = nullptr);
 
 // A handshake with a target: the first of its addresses that accepts TCP, then
 // tls_handshake. `failure` is set (tcp.*, dns.*, internal) when no connection was made.
@@ -85,7 +111,8 @@ struct TlsDial {
 };
 // `addresses`: the addresses to try in order (see target_addresses()).
 TlsDial dial_tls(const std::vector<std::string>& addresses, int port,
-                 const TlsClientOptions& options, Deadline deadline, const StopSignal& stop);
+                 const TlsClientOptions& options, Deadline deadline, const StopSignal& stop,
+                 SharedTlsContext* shared = nullptr);
 
 // The SNI a case should send: `preferred` when given, else `host`; never an IP literal.
 std::string server_name_for(const std::string& preferred, const std::string& host);

@@ -1,7 +1,6 @@
 #include "runner/bundle.hpp"
 
 #include <ares.h>
-#include <libpq-fe.h>
 #include <openssl/crypto.h>
 
 #include <algorithm>
@@ -12,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "checks/libpq_api.hpp"
 #include "checks/net.hpp"
 #include "checks/redact.hpp"
 #include "runner/bundle_contents.hpp"
@@ -35,10 +35,13 @@ std::string read_text(const std::string& path)
 
 std::string versions_text()
 {
-    int pq = PQlibVersion();
-    return fmt::format("connspec {}\nOpenSSL {}\nlibpq {}.{}\nc-ares {}\n", CONNSPEC_VERSION,
-                       OpenSSL_version(OPENSSL_VERSION), pq / 10000, pq % 10000,
-                       ares_version(nullptr));
+    std::string unavailable;
+    const LibPq* pq = libpq(&unavailable);
+    const int pq_version = pq ? pq->PQlibVersion() : 0;
+    const std::string libpq_text =
+        pq ? fmt::format("{}.{}", pq_version / 10000, pq_version % 10000) : "(" + unavailable + ")";
+    return fmt::format("connspec {}\nOpenSSL {}\nlibpq {}\nc-ares {}\n", CONNSPEC_VERSION,
+                       OpenSSL_version(OPENSSL_VERSION), libpq_text, ares_version(nullptr));
 }
 
 // A folder for the run's reports, removed afterwards.

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <openssl/crypto.h>
 
 #include "runner/bundle.hpp"
 #include "runner/commands.hpp"
@@ -22,6 +23,9 @@ Suite format and examples: see README.md.)";
 int main(int argc, char** argv)
 {
     using namespace connspec;
+    // OpenSSL would free all its tables at exit (OPENSSL_cleanup), a fraction of a millisecond
+    // that a short-lived command has no use for: the process ends anyway.
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, nullptr);
 
     CLI::App app{"connspec: connectivity expectations (DNS, TCP, TLS, certificates, PostgreSQL "
                  "logins and sessions) written in TOML, run as a test suite with JUnit, TAP, "

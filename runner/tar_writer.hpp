@@ -1,4 +1,4 @@
-// A gzip-compressed tar archive written whole or not at all (libarchive).
+// A gzip-compressed tar archive written whole or not at all (libarchive, loaded when the first one is written).
 #pragma once
 
 #include <string>
@@ -7,6 +7,8 @@
 struct archive;
 
 namespace connspec {
+
+struct LibArchive;
 
 class TarGzWriter {
 public:
@@ -23,6 +25,7 @@ public:
 
 private:
     std::string path_, temporary_;
+    const LibArchive* la_ = nullptr;  // loaded on first use
     ::archive* archive_ = nullptr;
     bool committed_ = false;
 };
