@@ -172,8 +172,9 @@ std::optional<TlsHandshake> wait_for(int fd, short events, Deadline deadline,
     return std::nullopt;
 }
 
-// PostgreSQL's SSLRequest: length 8, code 80877103; the server answers one byte.
-std::optional<TlsHandshake> postgres_ssl_request(int fd, Deadline deadline, const StopSignal& stop)
+// PostgreSQL's SSLRequest: length 8, code 80877103; the server answers one byte
+// (read_ssl_answer).
+std::optional<TlsHandshake> send_ssl_request(int fd, Deadline deadline, const StopSignal& stop)
 {
     static constexpr std::array<unsigned char, 8> request{0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f};
     std::size_t sent = 0;
@@ -191,6 +192,12 @@ std::optional<TlsHandshake> postgres_ssl_request(int fd, Deadline deadline, cons
         return ended(TlsEnd::failed,
                      fmt::format("sending the SSLRequest failed: {}", std::strerror(errno)));
     }
+    return std::nullopt;
+}
+
+// 'S': go on with the handshake (nullopt); 'N': no TLS; anything else is a failure.
+std::optional<TlsHandshake> read_ssl_answer(int fd, Deadline deadline, const StopSignal& stop)
+{
     for (;;) {
         unsigned char answer = 0;
         // Exactly one byte: anything after 'S' belongs to the TLS handshake.
@@ -367,6 +374,11 @@ TlsHandshake tls_handshake(int fd, const TlsClientOptions& options, Deadline dea
                            const StopSignal& stop, SharedTlsContext* shared)
 {
     ignore_sigpipe_once();
+    const bool postgres = options.protocol == Protocol::postgres;
+    // The SSLRequest first: the server answers it while this side makes its TLS context.
+    if (postgres) {
+        if (auto end = send_ssl_request(fd, deadline, stop)) return std::move(*end);
+    }
     std::string problem;
     std::unique_ptr<SSL_CTX, SslCtxFree> own;
     SSL_CTX* ctx = shared ? shared->get(problem) : (own = client_context(options, problem)).get();
@@ -374,8 +386,8 @@ TlsHandshake tls_handshake(int fd, const TlsClientOptions& options, Deadline dea
         ERR_clear_error();
         return ended(TlsEnd::client_setup, problem);
     }
-    if (options.protocol == Protocol::postgres) {
-        if (auto end = postgres_ssl_request(fd, deadline, stop)) return std::move(*end);
+    if (postgres) {
+        if (auto end = read_ssl_answer(fd, deadline, stop)) return std::move(*end);
     }
 
     std::unique_ptr<SSL, SslFree> ssl(SSL_new(ctx));
