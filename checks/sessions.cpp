@@ -132,6 +132,10 @@ Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
     std::vector<PgSession> sessions;
     sessions.reserve(static_cast<std::size_t>(spec.count));
     for (int i = 0; i < spec.count; ++i) sessions.emplace_back(made.params, std::vector{spec.login.query});
+    // Failed before connecting (libpq cannot be loaded): an error of ours, not a verdict.
+    if (const PgSession& first = sessions.front();
+        first.state() == PgSession::State::failed && first.category() == "internal")
+        return first.failure(endpoint);
 
     auto waited = drive_all(sessions, context.deadline, context.stop);
     if (waited == WaitStatus::stopped) return interrupted();

@@ -53,7 +53,7 @@ BOOST_AUTO_TEST_CASE(connspec_links_neither_libpq_nor_libarchive)
     BOOST_TEST(dynamic.out.find("libarchive") == std::string::npos, dynamic.out);
 }
 
-BOOST_AUTO_TEST_CASE(a_login_without_a_loadable_libpq_is_an_error_naming_it)
+BOOST_AUTO_TEST_CASE(login_and_sessions_without_a_loadable_libpq_are_errors_naming_it)
 {
     lab::TempDir dir;
     // An empty file where the dynamic loader looks first: dlopen fails on it.
@@ -67,10 +67,17 @@ name = "db"
 host = "127.0.0.1"
 port = 9
 login = { user = "app" }
+[[target]]
+name = "pool"
+host = "127.0.0.1"
+port = 9
+sessions = { count = 3, user = "app" }
 )", {}, {{"LD_LIBRARY_PATH", dir.path()}});
-    auto login = result.at("db.login");
     BOOST_TEST(result.command.exit_code == 1, result.command.out + result.command.err);
-    BOOST_TEST(login.status == "error");
-    BOOST_TEST(login.category == "internal");
-    BOOST_TEST(login.message.find("cannot load libpq.so.5") != std::string::npos, login.message);
+    for (const char* id : {"db.login", "pool.sessions"}) {
+        auto c = result.at(id);
+        BOOST_TEST(c.status == "error", id);
+        BOOST_TEST(c.category == "internal", id);
+        BOOST_TEST(c.message.find("cannot load libpq.so.5") != std::string::npos, c.message);
+    }
 }
