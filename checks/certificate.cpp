@@ -10,7 +10,7 @@
 #include "checks/received_chain.hpp"
 #include "checks/net.hpp"
 #include "checks/tls_session.hpp"
-#include "suites/option_reader.hpp"
+#include "core/option_reader.hpp"
 
 namespace connspec {
 namespace {
@@ -58,7 +58,7 @@ Outcome run_certificate(const CertificateSpec& spec, const Target& target, Check
     policy.hostname = hostname;
     // The chain this target's tls case just received, for the same server name, is the chain
     // the server presents: judge it rather than handshake again.
-    auto received = std::dynamic_pointer_cast<const ReceivedChain>(context.from_prerequisite);
+    const auto* received = context.handed<ReceivedChain>();
     if (received && received->sni == options.sni) {
         context.note(received->endpoint + ": the chain the tls case received");
         return analyse_chain(received->chain, policy, std::time(nullptr));

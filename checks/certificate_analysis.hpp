@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "checks/outcome.hpp"
+#include "core/outcome.hpp"
 #include "checks/tls_session.hpp"
 
 namespace connspec {

@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include "checks/deadline.hpp"
-#include "checks/outcome.hpp"
-#include "suites/target.hpp"
+#include "core/deadline.hpp"
+#include "core/outcome.hpp"
+#include "core/target.hpp"
 
 namespace connspec {
 
@@ -27,14 +27,22 @@ struct CaseSpec {
 struct CheckContext {
     Deadline deadline;        // absolute: every wait in the attempt ends by then
     const StopSignal& stop;   // poll its fd beside your sockets; on stop return interrupted()
-    // Addresses a declared `resolves` of this target found (numeric strings). Empty when the
-    // target declares no `resolves`: then resolve the host with the system resolver.
-    std::vector<std::string> addresses;
     std::vector<std::string>& log;  // the case's log lines (never a secret)
-    // What the nearest declared prerequisite handed over (Outcome::handoff), or null.
-    std::shared_ptr<const Handoff> from_prerequisite;
+    // What the passed cases up this case's chain of declared prerequisites left for it
+    // (Outcome::handoff), nearest first: the one channel between the cases of a target.
+    std::vector<std::shared_ptr<const Handoff>> handoffs;
 
     void note(std::string line) const { log.push_back(std::move(line)); }
+
+    // The nearest handoff of type T (the addresses `resolves` found, the chain `tls`
+    // received), or null.
+    template <class T>
+    const T* handed() const
+    {
+        for (const auto& h : handoffs)
+            if (const T* found = dynamic_cast<const T*>(h.get())) return found;
+        return nullptr;
+    }
 };
 
 using ParseFn = std::unique_ptr<CaseSpec> (*)(OptionReader& options);
@@ -47,6 +55,9 @@ struct CheckKind {
     std::string_view timeout_category;  // category when an attempt hits its deadline
     ParseFn parse;
     RunFn run;
+    // Its options may hold secrets (user names, queries with literals): load errors about them
+    // quote keys and variable names, never values.
+    bool options_may_hold_secrets = false;
 
     bool fits(Protocol p) const;
 };
@@ -55,8 +66,5 @@ struct CheckKind {
 const std::vector<CheckKind>& check_kinds();
 // The kind named `name`, or nullptr.
 const CheckKind* find_check_kind(std::string_view name);
-
-// The outcome of an attempt cut short by a stop request.
-Outcome interrupted();
 
 }  // namespace connspec

@@ -7,7 +7,7 @@
 #include "checks/net.hpp"
 #include "checks/pg_connect.hpp"
 #include "checks/pg_options.hpp"
-#include "suites/option_reader.hpp"
+#include "core/option_reader.hpp"
 
 namespace connspec {
 namespace {
@@ -103,7 +103,8 @@ Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
 
 CheckKind login_kind()
 {
-    return {"login", "port_open", {Protocol::postgres}, "pg.timeout", parse, run};
+    return {"login", "port_open", {Protocol::postgres}, "pg.timeout", parse, run,
+            /*options_may_hold_secrets=*/true};
 }
 
 }  // namespace connspec

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "checks/check_kind.hpp"
-#include "checks/unique_fd.hpp"
+#include "core/unique_fd.hpp"
 
 namespace connspec {
 

@@ -1,12 +1,12 @@
 #include "checks/pg_connect.hpp"
 
+#include <libpq-fe.h>
 #include <poll.h>
 
 #include <cstdlib>
 #include <utility>
 
-#include "checks/libpq_api.hpp"
-#include "checks/redact.hpp"
+#include "core/redact.hpp"
 
 namespace connspec {
 
@@ -49,21 +49,15 @@ PgSession::PgSession(const PgParams& params, std::vector<std::string> queries)
     keys.push_back(nullptr);
     values.push_back(nullptr);
 
-    std::string unavailable;
-    pq_ = libpq(&unavailable);
-    if (!pq_) {
-        fail("internal", {"", unavailable + " (login and sessions need libpq: Debian's libpq5)"});
-        return;
-    }
-    conn_ = pq_->PQconnectStartParams(keys.data(), values.data(), 0);
+    conn_ = PQconnectStartParams(keys.data(), values.data(), 0);
     if (!conn_) {
         fail("internal", {"", "libpq could not allocate a connection"});
         return;
     }
     // Verbose errors carry the SQLSTATE, which is what classification reads.
-    pq_->PQsetErrorVerbosity(conn_, PQERRORS_VERBOSE);
-    if (pq_->PQstatus(conn_) == CONNECTION_BAD) {
-        auto error = parse_pg_error(pq_->PQerrorMessage(conn_), secrets_);
+    PQsetErrorVerbosity(conn_, PQERRORS_VERBOSE);
+    if (PQstatus(conn_) == CONNECTION_BAD) {
+        auto error = parse_pg_error(PQerrorMessage(conn_), secrets_);
         fail(pg_connect_category(error), error);
     }
 }
@@ -74,8 +68,7 @@ PgSession::~PgSession()
 }
 
 PgSession::PgSession(PgSession&& other) noexcept
-    : pq_(other.pq_),
-      conn_(std::exchange(other.conn_, nullptr)),
+    : conn_(std::exchange(other.conn_, nullptr)),
       queries_(std::move(other.queries_)),
       secrets_(std::move(other.secrets_)),
       next_query_(other.next_query_),
@@ -95,12 +88,12 @@ PgSession::PgSession(PgSession&& other) noexcept
 
 void PgSession::close()
 {
-    if (conn_) pq_->PQfinish(std::exchange(conn_, nullptr));
+    if (conn_) PQfinish(std::exchange(conn_, nullptr));
 }
 
 int PgSession::socket() const
 {
-    return conn_ && !done() ? pq_->PQsocket(conn_) : -1;
+    return conn_ && !done() ? PQsocket(conn_) : -1;
 }
 
 short PgSession::events() const
@@ -140,7 +133,7 @@ void PgSession::step()
 {
     if (done()) return;
     if (state_ == State::connecting) {
-        switch (pq_->PQconnectPoll(conn_)) {
+        switch (PQconnectPoll(conn_)) {
         case PGRES_POLLING_READING: want_write_ = false; return;
         case PGRES_POLLING_WRITING: want_write_ = true; return;
         case PGRES_POLLING_OK:
@@ -149,16 +142,16 @@ void PgSession::step()
             begin_query();
             return;
         default: {
-            auto error = parse_pg_error(pq_->PQerrorMessage(conn_), secrets_);
+            auto error = parse_pg_error(PQerrorMessage(conn_), secrets_);
             fail(pg_connect_category(error), error);
             return;
         }
         }
     }
     if (want_write_) {
-        int flushed = pq_->PQflush(conn_);
+        int flushed = PQflush(conn_);
         if (flushed < 0) {
-            fail("pg.query", parse_pg_error(pq_->PQerrorMessage(conn_), secrets_));
+            fail("pg.query", parse_pg_error(PQerrorMessage(conn_), secrets_));
             return;
         }
         want_write_ = flushed == 1;
@@ -174,16 +167,16 @@ void PgSession::begin_query()
         return;
     }
     state_ = State::querying;
-    if (pq_->PQsetnonblocking(conn_, 1) != 0 || !pq_->PQsendQuery(conn_, queries_[next_query_].c_str())) {
-        fail("pg.query", parse_pg_error(pq_->PQerrorMessage(conn_), secrets_));
+    if (PQsetnonblocking(conn_, 1) != 0 || !PQsendQuery(conn_, queries_[next_query_].c_str())) {
+        fail("pg.query", parse_pg_error(PQerrorMessage(conn_), secrets_));
         return;
     }
     current_value_.reset();
     current_has_rows_ = false;
     query_error_.reset();
-    int flushed = pq_->PQflush(conn_);
+    int flushed = PQflush(conn_);
     if (flushed < 0) {
-        fail("pg.query", parse_pg_error(pq_->PQerrorMessage(conn_), secrets_));
+        fail("pg.query", parse_pg_error(PQerrorMessage(conn_), secrets_));
         return;
     }
     want_write_ = flushed == 1;
@@ -191,12 +184,12 @@ void PgSession::begin_query()
 
 void PgSession::read_results()
 {
-    if (!pq_->PQconsumeInput(conn_)) {
-        fail("pg.query", parse_pg_error(pq_->PQerrorMessage(conn_), secrets_));
+    if (!PQconsumeInput(conn_)) {
+        fail("pg.query", parse_pg_error(PQerrorMessage(conn_), secrets_));
         return;
     }
-    while (!pq_->PQisBusy(conn_)) {
-        PGresult* result = pq_->PQgetResult(conn_);
+    while (!PQisBusy(conn_)) {
+        PGresult* result = PQgetResult(conn_);
         if (!result) {
             // Every result of this query has arrived.
             if (query_error_) {
@@ -208,20 +201,20 @@ void PgSession::read_results()
             begin_query();
             return;
         }
-        auto status = pq_->PQresultStatus(result);
+        auto status = PQresultStatus(result);
         if (status == PGRES_TUPLES_OK) {
-            if (!current_has_rows_ && pq_->PQntuples(result) > 0 && pq_->PQnfields(result) > 0) {
+            if (!current_has_rows_ && PQntuples(result) > 0 && PQnfields(result) > 0) {
                 current_has_rows_ = true;
-                if (!pq_->PQgetisnull(result, 0, 0)) current_value_ = pq_->PQgetvalue(result, 0, 0);
+                if (!PQgetisnull(result, 0, 0)) current_value_ = PQgetvalue(result, 0, 0);
             }
         } else if (status != PGRES_COMMAND_OK && status != PGRES_EMPTY_QUERY && !query_error_) {
-            const char* sqlstate = pq_->PQresultErrorField(result, PG_DIAG_SQLSTATE);
-            const char* primary = pq_->PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
-            PgError error = parse_pg_error(primary ? primary : pq_->PQresultErrorMessage(result), secrets_);
+            const char* sqlstate = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+            const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+            PgError error = parse_pg_error(primary ? primary : PQresultErrorMessage(result), secrets_);
             if (sqlstate) error.sqlstate = sqlstate;
             query_error_ = std::move(error);
         }
-        pq_->PQclear(result);
+        PQclear(result);
     }
     want_write_ = false;
 }
@@ -246,24 +239,24 @@ WaitStatus drive(PgSession& session, Deadline deadline, const StopSignal& stop)
 std::string pg_server_version(const PgSession& session)
 {
     if (!session.connection()) return {};
-    const char* version = libpq()->PQparameterStatus(session.connection(), "server_version");
+    const char* version = PQparameterStatus(session.connection(), "server_version");
     return version ? version : "";
 }
 
 int pg_server_version_number(const PgSession& session)
 {
-    return session.connection() ? libpq()->PQserverVersion(session.connection()) : 0;
+    return session.connection() ? PQserverVersion(session.connection()) : 0;
 }
 
 bool pg_tls_in_use(const PgSession& session)
 {
-    return session.connection() && libpq()->PQsslInUse(session.connection());
+    return session.connection() && PQsslInUse(session.connection());
 }
 
 std::string pg_tls_version(const PgSession& session)
 {
     if (!pg_tls_in_use(session)) return {};
-    const char* protocol = libpq()->PQsslAttribute(session.connection(), "protocol");
+    const char* protocol = PQsslAttribute(session.connection(), "protocol");
     return protocol ? protocol : "";
 }
 

@@ -10,15 +10,13 @@
 #include <string>
 #include <vector>
 
-#include "checks/deadline.hpp"
+#include "core/deadline.hpp"
 #include "checks/net.hpp"
 #include "checks/pg_errors.hpp"
 
 struct pg_conn;
 
 namespace connspec {
-
-struct LibPq;
 
 struct PgParams {
     std::string host;      // libpq `host`: what the certificate must name
@@ -78,7 +76,6 @@ private:
     void begin_query();
     void read_results();
 
-    const LibPq* pq_ = nullptr;  // set once libpq is loaded
     pg_conn* conn_ = nullptr;
     std::vector<std::string> queries_;
     std::vector<std::string> secrets_;

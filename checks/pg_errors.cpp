@@ -4,7 +4,7 @@
 
 #include <regex>
 
-#include "checks/redact.hpp"
+#include "core/redact.hpp"
 
 namespace connspec {
 namespace {

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "checks/outcome.hpp"
+#include "core/outcome.hpp"
 
 namespace connspec {
 

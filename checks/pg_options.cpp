@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <regex>
 
-#include "suites/option_reader.hpp"
+#include "core/option_reader.hpp"
 
 namespace connspec {
 

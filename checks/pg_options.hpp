@@ -5,9 +5,9 @@
 #include <optional>
 #include <string>
 
-#include "checks/outcome.hpp"
+#include "core/outcome.hpp"
 #include "checks/pg_connect.hpp"
-#include "suites/target.hpp"
+#include "core/target.hpp"
 
 namespace connspec {
 

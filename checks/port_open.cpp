@@ -9,8 +9,8 @@
 #include "checks/check_kind.hpp"
 #include "checks/net.hpp"
 #include "checks/tcp_probe.hpp"
-#include "suites/duration.hpp"
-#include "suites/option_reader.hpp"
+#include "core/duration.hpp"
+#include "core/option_reader.hpp"
 
 namespace connspec {
 namespace {

@@ -10,7 +10,7 @@
 #include "checks/check_kind.hpp"
 #include "checks/net.hpp"
 #include "checks/tcp_probe.hpp"
-#include "suites/option_reader.hpp"
+#include "core/option_reader.hpp"
 
 namespace connspec {
 namespace {

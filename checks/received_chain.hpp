@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "checks/outcome.hpp"
+#include "core/outcome.hpp"
 #include "checks/tls_session.hpp"
 
 namespace connspec {

@@ -34,9 +34,4 @@ bool CheckKind::fits(Protocol p) const
     return std::find(protocols.begin(), protocols.end(), p) != protocols.end();
 }
 
-Outcome interrupted()
-{
-    return errored("internal", "interrupted", "the run was stopped before this case finished");
-}
-
 }  // namespace connspec

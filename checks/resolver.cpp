@@ -12,6 +12,7 @@
 
 #include "checks/dns_server.hpp"
 #include "checks/net.hpp"
+#include "checks/resolved_addresses.hpp"
 #include "checks/tcp_probe.hpp"
 
 namespace connspec {
@@ -296,9 +297,9 @@ ResolveResult resolve_host(const std::string& host, AddressFamily family,
 
 ResolveResult target_addresses(const Target& target, const CheckContext& context)
 {
-    if (!context.addresses.empty()) {
+    if (const auto* resolved = context.handed<ResolvedAddresses>()) {
         ResolveResult r;
-        r.addresses = context.addresses;
+        r.addresses = resolved->addresses;
         return r;
     }
     return resolve_host(target.host, AddressFamily::any, std::nullopt, context.deadline,

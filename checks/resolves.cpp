@@ -6,8 +6,9 @@
 #include "checks/check_kind.hpp"
 #include "checks/dns_server.hpp"
 #include "checks/net.hpp"
+#include "checks/resolved_addresses.hpp"
 #include "checks/tcp_probe.hpp"
-#include "suites/option_reader.hpp"
+#include "core/option_reader.hpp"
 
 namespace connspec {
 namespace {
@@ -95,7 +96,9 @@ Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
     Outcome outcome;
     if (missing.empty() && unexpected.empty()) {
         outcome = passed(fmt::format("{} resolved to {}", target.host, join(result.addresses)));
-        outcome.addresses = result.addresses;
+        auto handoff = std::make_shared<ResolvedAddresses>();
+        handoff->addresses = result.addresses;
+        outcome.handoff = std::move(handoff);
     } else {
         std::string detail;
         if (!missing.empty()) detail += "missing " + join(missing);

@@ -16,7 +16,7 @@
 #include "checks/net.hpp"
 #include "checks/pg_connect.hpp"
 #include "checks/pg_options.hpp"
-#include "suites/option_reader.hpp"
+#include "core/option_reader.hpp"
 
 namespace connspec {
 namespace {
@@ -263,7 +263,8 @@ Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
 
 CheckKind sessions_kind()
 {
-    return {"sessions", "login", {Protocol::postgres}, "pg.timeout", parse, run};
+    return {"sessions", "login", {Protocol::postgres}, "pg.timeout", parse, run,
+            /*options_may_hold_secrets=*/true};
 }
 
 }  // namespace connspec

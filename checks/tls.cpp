@@ -8,7 +8,7 @@
 
 #include "checks/received_chain.hpp"
 #include "checks/net.hpp"
-#include "suites/option_reader.hpp"
+#include "core/option_reader.hpp"
 
 namespace connspec {
 namespace {

@@ -12,7 +12,7 @@
 
 #include <fmt/format.h>
 
-#include "checks/unique_fd.hpp"
+#include "core/unique_fd.hpp"
 
 namespace connspec {
 namespace {

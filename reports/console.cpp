@@ -48,25 +48,25 @@ class ConsoleReporter : public Reporter {
 public:
     ConsoleReporter(std::ostream& out, bool colour) : out_(out), colour_(colour) {}
 
-    void run_started(const Plan& plan, const RunInfo&) override
+    void run_started(const RunDescription& run, const RunInfo&) override
     {
-        plan_ = &plan;
-        printed_.assign(plan.cases.size(), false);
+        run_ = &run;
+        printed_.assign(run.cases.size(), false);
     }
 
     void case_finished(std::size_t index, const Outcome& outcome) override
     {
-        if (!plan_ || index >= printed_.size() || printed_[index]) return;
+        if (!run_ || index >= printed_.size() || printed_[index]) return;
         printed_[index] = true;
-        print_case(*plan_, plan_->cases[index], outcome);
+        print_case(*run_, run_->cases[index], outcome);
     }
 
     void run_finished(const RunResult& result) override
     {
         // Cases that never reported (an interrupted run) are shown with their final outcome.
-        for (std::size_t i = 0; i < result.outcomes.size() && i < result.plan.cases.size(); ++i)
+        for (std::size_t i = 0; i < result.outcomes.size() && i < result.run.cases.size(); ++i)
             if (i >= printed_.size() || !printed_[i]) 
-                print_case(result.plan, result.plan.cases[i], result.outcomes[i]);
+                print_case(result.run, result.run.cases[i], result.outcomes[i]);
 
         Tally tally;
         for (const auto& outcome : result.outcomes) tally.add(outcome);
@@ -92,13 +92,13 @@ private:
         return count == 0 ? std::to_string(count) : paint(colour, std::to_string(count));
     }
 
-    void print_case(const Plan& plan, const PlannedCase& planned, const Outcome& outcome)
+    void print_case(const RunDescription& run, const DescribedCase& planned, const Outcome& outcome)
     {
         const Style style = style_of(outcome.status);
-        const Target& target = plan.target_of(planned);
+        const DescribedTarget& target = run.target_of(planned);
         // Pad the status word before colouring so the columns line up either way.
         std::string line = paint(style.colour, fmt::format("{:<5}", style.word));
-        line += fmt::format(" {} \u203a {}  {} s", one_line(target.name), planned.kind->name,
+        line += fmt::format(" {} \u203a {}  {} s", one_line(target.name), planned.name,
                             seconds_text(outcome.duration));
         const std::string detail = one_line(observed(outcome));
         if (!detail.empty()) line += "  " + detail;
@@ -111,7 +111,7 @@ private:
 
     std::ostream& out_;
     bool colour_;
-    const Plan* plan_ = nullptr;
+    const RunDescription* run_ = nullptr;
     std::vector<bool> printed_;
 };
 

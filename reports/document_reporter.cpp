@@ -8,7 +8,7 @@ namespace {
 class DocumentReporter : public Reporter {
 public:
     DocumentReporter(std::string path, RenderFn render) : path_(std::move(path)), render_(render) {}
-    void run_started(const Plan&, const RunInfo&) override {}
+    void run_started(const RunDescription&, const RunInfo&) override {}
     void case_finished(std::size_t, const Outcome&) override {}
     void run_finished(const RunResult& result) override
     {

@@ -9,14 +9,14 @@
 namespace connspec {
 namespace {
 
-void write_case(JsonWriter& json, const Plan& plan, const PlannedCase& planned,
+void write_case(JsonWriter& json, const RunDescription& run, const DescribedCase& planned,
                 const Outcome& outcome)
 {
-    const Target& target = plan.target_of(planned);
+    const DescribedTarget& target = run.target_of(planned);
     json.begin_object();
     json.key("target").string(target.name);
     json.key("suite").string(target.suite);
-    json.key("case").string(planned.kind->name);
+    json.key("case").string(planned.name);
     json.key("status").string(to_string(outcome.status));
     json.key("category").string_or_null(outcome.category);
     json.key("message").string(outcome.message);
@@ -45,8 +45,8 @@ std::string json_document(const RunResult& result)
     json.key("interrupted").boolean(result.interrupted);
     json.end_object();
     json.key("cases").begin_array();
-    for (std::size_t i = 0; i < result.plan.cases.size(); ++i)
-        write_case(json, result.plan, result.plan.cases[i], result.outcomes.at(i));
+    for (std::size_t i = 0; i < result.run.cases.size(); ++i)
+        write_case(json, result.run, result.run.cases[i], result.outcomes.at(i));
     json.end_array();
     json.end_object();
     return json.text();

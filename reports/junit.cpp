@@ -43,12 +43,12 @@ std::string joined_lines(const std::vector<std::string>& lines)
     return text;
 }
 
-void add_testcase(pugi::xml_node suite, const Plan& plan, const PlannedCase& planned,
+void add_testcase(pugi::xml_node suite, const RunDescription& run, const DescribedCase& planned,
                   const Outcome& outcome)
 {
     auto testcase = suite.append_child("testcase");
-    set(testcase, "name", planned.kind->name);
-    set(testcase, "classname", plan.target_of(planned).qualified_name());
+    set(testcase, "name", planned.name);
+    set(testcase, "classname", run.target_of(planned).qualified_name());
     set(testcase, "time", seconds_text(outcome.duration));
 
     // The schema's order inside <testcase>: skipped, error, failure, system-out. Its
@@ -68,13 +68,13 @@ void add_testcase(pugi::xml_node suite, const Plan& plan, const PlannedCase& pla
 
 void add_testsuite(pugi::xml_node root, const RunResult& result, std::size_t target_index)
 {
-    const Plan& plan = result.plan;
-    const Target& target = plan.targets[target_index];
+    const RunDescription& run = result.run;
+    const DescribedTarget& target = run.targets[target_index];
 
     std::vector<std::size_t> case_indexes;
     Tally tally;
-    for (std::size_t i = 0; i < plan.cases.size(); ++i) {
-        if (plan.cases[i].target_index != target_index) continue;
+    for (std::size_t i = 0; i < run.cases.size(); ++i) {
+        if (run.cases[i].target_index != target_index) continue;
         case_indexes.push_back(i);
         tally.add(result.outcomes.at(i));
     }
@@ -92,7 +92,7 @@ void add_testsuite(pugi::xml_node root, const RunResult& result, std::size_t tar
     auto properties = suite.append_child("properties");
     if (!result.info.vantage.empty()) add_property(properties, "vantage", result.info.vantage);
     for (std::size_t i : case_indexes) {
-        const std::string prefix = std::string(plan.cases[i].kind->name) + ".";
+        const std::string prefix = std::string(run.cases[i].name) + ".";
         const Outcome& outcome = result.outcomes.at(i);
         for (const auto& property : outcome.properties)
             add_property(properties, prefix + property.key, property.value);
@@ -102,7 +102,7 @@ void add_testsuite(pugi::xml_node root, const RunResult& result, std::size_t tar
     if (!properties.first_child()) suite.remove_child(properties);
 
     for (std::size_t i : case_indexes)
-        add_testcase(suite, plan, plan.cases[i], result.outcomes.at(i));
+        add_testcase(suite, run, run.cases[i], result.outcomes.at(i));
 }
 
 std::string junit_document(const RunResult& result)
@@ -121,7 +121,7 @@ std::string junit_document(const RunResult& result)
     set(root, "errors", std::to_string(tally.errors));
     set(root, "time", seconds_text(result.duration));
 
-    for (std::size_t t = 0; t < result.plan.targets.size(); ++t) add_testsuite(root, result, t);
+    for (std::size_t t = 0; t < result.run.targets.size(); ++t) add_testsuite(root, result, t);
 
     std::ostringstream out;
     document.save(out, "  ", pugi::format_default, pugi::encoding_utf8);

@@ -2,15 +2,15 @@
 // them; they never run checks.
 //
 // Events arrive on one thread: run_started once, case_finished once per planned case in the
-// order cases end (not plan order), run_finished once with every outcome in plan order.
+// order cases end (not run order), run_finished once with every outcome in run order.
 #pragma once
 
 #include <chrono>
 #include <string>
 #include <vector>
 
-#include "checks/outcome.hpp"
-#include "suites/plan.hpp"
+#include "core/outcome.hpp"
+#include "reports/run_description.hpp"
 
 namespace connspec {
 
@@ -21,9 +21,9 @@ struct RunInfo {
 };
 
 struct RunResult {
-    const Plan& plan;
+    const RunDescription& run;
     const RunInfo& info;
-    std::vector<Outcome> outcomes;            // one per plan case, in plan order
+    std::vector<Outcome> outcomes;            // one per case, in run order
     std::chrono::duration<double> duration{};  // wall time of the whole run
     bool interrupted = false;
 };
@@ -31,8 +31,8 @@ struct RunResult {
 class Reporter {
 public:
     virtual ~Reporter() = default;
-    virtual void run_started(const Plan& plan, const RunInfo& info) = 0;
-    // `index` is the case's position in plan.cases.
+    virtual void run_started(const RunDescription& run, const RunInfo& info) = 0;
+    // `index` is the case's position in run.cases.
     virtual void case_finished(std::size_t index, const Outcome& outcome) = 0;
     // Cumulative reports write their file here; a failure to write throws std::runtime_error.
     virtual void run_finished(const RunResult& result) = 0;

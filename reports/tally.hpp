@@ -4,7 +4,7 @@
 #include <chrono>
 #include <vector>
 
-#include "checks/outcome.hpp"
+#include "core/outcome.hpp"
 
 namespace connspec {
 

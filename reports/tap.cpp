@@ -15,10 +15,10 @@ namespace {
 
 // "SUITE.TARGET.CASE" on one line. TAP readers (Meson's among them) end a description at the
 // first '#', so none may appear in it.
-std::string description(const Plan& plan, const PlannedCase& planned)
+std::string description(const RunDescription& run, const DescribedCase& planned)
 {
-    const Target& target = plan.target_of(planned);
-    std::string text = one_line(target.qualified_name() + "." + std::string(planned.kind->name));
+    const DescribedTarget& target = run.target_of(planned);
+    std::string text = one_line(target.qualified_name() + "." + std::string(planned.name));
     for (char& c : text)
         if (c == '#') c = '_';
     return text;
@@ -28,18 +28,18 @@ class TapReporter : public Reporter {
 public:
     explicit TapReporter(std::ostream& out) : out_(out) {}
 
-    void run_started(const Plan& plan, const RunInfo&) override
+    void run_started(const RunDescription& run, const RunInfo&) override
     {
-        plan_ = &plan;
-        pending_.assign(plan.cases.size(), std::nullopt);
+        run_ = &run;
+        pending_.assign(run.cases.size(), std::nullopt);
         next_ = 0;
         line("TAP version 14");
-        line("1.." + std::to_string(plan.cases.size()));
+        line("1.." + std::to_string(run.cases.size()));
     }
 
     void case_finished(std::size_t index, const Outcome& outcome) override
     {
-        if (!plan_ || index >= pending_.size() || index < next_) return;
+        if (!run_ || index >= pending_.size() || index < next_) return;
         pending_[index] = outcome;
         flush_ready();
     }
@@ -72,7 +72,7 @@ private:
     void write_point(std::size_t index, const Outcome& outcome)
     {
         const std::string number = std::to_string(index + 1);
-        const std::string name = description(*plan_, plan_->cases[index]);
+        const std::string name = description(*run_, run_->cases[index]);
         switch (outcome.status) {
         case Status::passed:
             line("ok " + number + " - " + name);
@@ -109,7 +109,7 @@ private:
     }
 
     std::ostream& out_;
-    const Plan* plan_ = nullptr;
+    const RunDescription* run_ = nullptr;
     std::vector<std::optional<Outcome>> pending_;
     std::size_t next_ = 0;
 };

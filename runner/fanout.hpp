@@ -12,9 +12,9 @@ class Fanout : public Reporter {
 public:
     void add(std::unique_ptr<Reporter> reporter) { reporters_.push_back(std::move(reporter)); }
 
-    void run_started(const Plan& plan, const RunInfo& info) override
+    void run_started(const RunDescription& run, const RunInfo& info) override
     {
-        for (auto& r : reporters_) r->run_started(plan, info);
+        for (auto& r : reporters_) r->run_started(run, info);
     }
     void case_finished(std::size_t index, const Outcome& outcome) override
     {

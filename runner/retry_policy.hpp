@@ -3,10 +3,19 @@
 
 #include <random>
 
-#include "checks/outcome.hpp"
-#include "suites/target.hpp"
+#include "core/deadline.hpp"
+#include "core/outcome.hpp"
 
 namespace connspec {
+
+// How a case is tried again: the suite's or target's `retry` table.
+struct RetryPolicy {
+    int attempts = 1;  // 1: run once, no retry
+    Duration initial_delay{1000};
+    Duration max_delay{30000};
+    double multiplier = 2.0;
+    bool jitter = true;
+};
 
 // True when `outcome` (of attempt number `attempt`, 1-based) should be tried again: it did
 // not pass, its category is transient, and the policy has attempts left.

@@ -18,6 +18,8 @@
 namespace connspec {
 namespace {
 
+using Handoffs = std::vector<std::shared_ptr<const Handoff>>;
+
 // Slack a check may take past its deadline before the runner calls it a timeout anyway.
 constexpr auto deadline_slack = std::chrono::milliseconds{100};
 
@@ -33,18 +35,12 @@ void pause_unless_stopped(Duration delay, const StopSignal& stop)
     }
 }
 
-// What earlier cases of the target hand to a case.
-struct Inputs {
-    std::vector<std::string> addresses;                // from a declared `resolves`
-    std::shared_ptr<const Handoff> from_prerequisite;  // from the nearest declared prerequisite
-};
-
 // One attempt of a case, with faults turned into outcomes and the deadline enforced.
 Outcome run_attempt(const PlannedCase& planned, const Target& target, Duration timeout,
-                    const Inputs& inputs, const StopSignal& stop, std::vector<std::string>& log)
+                    const Handoffs& handoffs, const StopSignal& stop, std::vector<std::string>& log)
 {
     Deadline deadline = Clock::now() + timeout;
-    CheckContext context{deadline, stop, inputs.addresses, log, inputs.from_prerequisite};
+    CheckContext context{deadline, stop, log, handoffs};
     Outcome outcome;
     try {
         outcome = planned.kind->run(*planned.spec, target, context);
@@ -70,13 +66,10 @@ public:
               const StopSignal& stop)
         : plan_(plan), options_(options), reporter_(reporter), stop_(stop),
           outcomes_(plan.cases.size()), state_(plan.cases.size(), State::waiting),
-          dependants_(plan.cases.size()), resolves_of_target_(plan.targets.size())
+          dependants_(plan.cases.size())
     {
-        for (std::size_t i = 0; i < plan.cases.size(); ++i) {
+        for (std::size_t i = 0; i < plan.cases.size(); ++i)
             if (auto pre = plan.cases[i].prerequisite) dependants_[*pre].push_back(i);
-            if (plan.cases[i].kind->name == "resolves")
-                resolves_of_target_[plan.cases[i].target_index] = i;
-        }
     }
 
     std::vector<Outcome> run()
@@ -114,7 +107,7 @@ private:
         std::mt19937_64 random(std::random_device{}() + static_cast<unsigned>(worker));
         for (;;) {
             std::size_t index;
-            Inputs inputs;
+            Handoffs handoffs;
             {
                 std::unique_lock lock(mutex_);
                 work_cv_.wait(lock, [&] { return closing_ || (!ready_.empty() && !stop_.requested()); });
@@ -122,9 +115,9 @@ private:
                 index = ready_.front();
                 ready_.pop_front();
                 state_[index] = State::running;
-                inputs = inputs_for(index);
+                handoffs = handoffs_for(index);
             }
-            Outcome outcome = run_case(index, inputs, random);
+            Outcome outcome = run_case(index, handoffs, random);
             {
                 std::lock_guard lock(mutex_);
                 finished_.push_back({index, std::move(outcome)});
@@ -133,7 +126,7 @@ private:
         }
     }
 
-    Outcome run_case(std::size_t index, const Inputs& inputs, std::mt19937_64& random)
+    Outcome run_case(std::size_t index, const Handoffs& handoffs, std::mt19937_64& random)
     {
         const PlannedCase& planned = plan_.cases[index];
         const Target& target = plan_.target_of(planned);
@@ -143,13 +136,13 @@ private:
         Outcome outcome;
         int attempt = 1;
         for (;; ++attempt) {
-            outcome = run_attempt(planned, target, timeout, inputs, stop_, log);
+            outcome = run_attempt(planned, target, timeout, handoffs, stop_, log);
             if (stop_.requested() && outcome.status != Status::passed) {
                 outcome = interrupted();
                 break;
             }
-            if (!should_retry(target.retry, attempt, outcome)) break;
-            Duration delay = backoff_delay(target.retry, attempt, random);
+            if (!should_retry(planned.retry, attempt, outcome)) break;
+            Duration delay = backoff_delay(planned.retry, attempt, random);
             log.push_back(fmt::format("attempt {} {}: {} ({}); retrying in {} ms", attempt,
                                       to_string(outcome.status), outcome.category,
                                       outcome.message, delay.count()));
@@ -167,16 +160,15 @@ private:
         return outcome;
     }
 
-    // What the case's declared `resolves` and nearest declared prerequisite left (mutex held).
-    Inputs inputs_for(std::size_t index) const
+    // What the cases up this case's chain of declared prerequisites left, nearest first
+    // (mutex held). A case only runs once its prerequisites passed, so all of them are done.
+    Handoffs handoffs_for(std::size_t index) const
     {
-        Inputs inputs;
-        const PlannedCase& planned = plan_.cases[index];
-        auto resolves = resolves_of_target_[planned.target_index];
-        if (resolves && state_[*resolves] == State::done) inputs.addresses = outcomes_[*resolves].addresses;
-        if (planned.prerequisite && state_[*planned.prerequisite] == State::done)
-            inputs.from_prerequisite = outcomes_[*planned.prerequisite].handoff;
-        return inputs;
+        Handoffs handoffs;
+        for (auto p = plan_.cases[index].prerequisite; p; p = plan_.cases[*p].prerequisite)
+            if (state_[*p] == State::done && outcomes_[*p].handoff)
+                handoffs.push_back(outcomes_[*p].handoff);
+        return handoffs;
     }
 
     // Main thread: hands finished cases to the reporter, releases or skips their dependants.
@@ -252,7 +244,6 @@ private:
     std::vector<Outcome> outcomes_;
     std::vector<State> state_;
     std::vector<std::vector<std::size_t>> dependants_;
-    std::vector<std::optional<std::size_t>> resolves_of_target_;  // the declared resolves case
     std::deque<std::size_t> ready_;
     std::deque<Finished> finished_;
     bool closing_ = false;
@@ -260,10 +251,11 @@ private:
 
 }  // namespace
 
-std::vector<Outcome> run_plan(const Plan& plan, const RunOptions& options, const RunInfo& info,
-                              Reporter& reporter, const StopSignal& stop)
+std::vector<Outcome> run_plan(const Plan& plan, const RunDescription& description,
+                              const RunOptions& options, const RunInfo& info, Reporter& reporter,
+                              const StopSignal& stop)
 {
-    reporter.run_started(plan, info);
+    reporter.run_started(description, info);
     return Scheduler(plan, options, reporter, stop).run();
 }
 

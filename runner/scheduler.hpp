@@ -4,9 +4,9 @@
 #include <optional>
 #include <vector>
 
-#include "checks/deadline.hpp"
+#include "core/deadline.hpp"
 #include "reports/reporter.hpp"
-#include "suites/plan.hpp"
+#include "runner/plan.hpp"
 
 namespace connspec {
 
@@ -18,7 +18,9 @@ struct RunOptions {
 // Runs every case of `plan`, sending events to `reporter` on the calling thread, and returns
 // the outcomes in plan order. After `stop` is requested no new case starts; running cases
 // end as soon as their waits notice, and every unfinished case is an "interrupted" error.
-std::vector<Outcome> run_plan(const Plan& plan, const RunOptions& options, const RunInfo& info,
-                              Reporter& reporter, const StopSignal& stop);
+// `description` is describe(plan), kept alive by the caller for the reporters.
+std::vector<Outcome> run_plan(const Plan& plan, const RunDescription& description,
+                              const RunOptions& options, const RunInfo& info, Reporter& reporter,
+                              const StopSignal& stop);
 
 }  // namespace connspec

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "suites/plan.hpp"
+#include "runner/plan.hpp"
 
 namespace connspec {
 

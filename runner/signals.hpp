@@ -2,7 +2,7 @@
 // an outcome, not a reason to die).
 #pragma once
 
-#include "checks/deadline.hpp"
+#include "core/deadline.hpp"
 
 namespace connspec {
 

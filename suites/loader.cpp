@@ -27,13 +27,6 @@ const Target no_target{};
 constexpr std::string_view default_timeout_text = "10s";
 constexpr int postgres_port = 5432;
 
-// Cases whose options may hold secrets (user names, queries with literals): messages about
-// them quote keys and variable names, never values.
-bool quiet_values(std::string_view case_name)
-{
-    return case_name == "login" || case_name == "sessions";
-}
-
 bool is_target_name(std::string_view name)
 {
     if (name.empty()) return false;
@@ -234,7 +227,7 @@ private:
         Target target;
         target.suite = suite.name;
         target.timeout = settings.timeout;
-        target.retry = settings.retry;
+        RetryPolicy retry = settings.retry;
         target.position = {file_.name, static_cast<int>(table.source().begin.line),
                            static_cast<int>(table.source().begin.column)};
 
@@ -261,9 +254,9 @@ private:
         }
         if (auto tags = reader.strings("tags")) target.tags = *tags;
         if (auto timeout = positive_duration(reader, "timeout")) target.timeout = *timeout;
-        if (const TomlField* retry = reader.table("retry"))
-            target.retry = read_retry(*retry, target.retry,
-                                      Scope{"`retry` of " + reader.scope().own, "`retry` of [defaults]"});
+        if (const TomlField* table = reader.table("retry"))
+            retry = read_retry(*table, retry,
+                               Scope{"`retry` of " + reader.scope().own, "`retry` of [defaults]"});
         if (auto cert = reader.path("client_cert")) target.client_cert = *cert;
         if (auto key = reader.path("client_key")) target.client_key = *key;
         if (target.client_cert.empty() != target.client_key.empty()) {
@@ -275,7 +268,7 @@ private:
         for (const auto& kind : check_kinds()) reader.mark_known(kind.name);
         reader.report_unknown_keys();
 
-        load_cases(*view, defaults, target, reader.scope());
+        load_cases(*view, defaults, target, retry, reader.scope());
         plan_.targets.push_back(std::move(target));
     }
 
@@ -332,7 +325,7 @@ private:
     }
 
     void load_cases(const TomlView& view, const toml::table* defaults, const Target& target,
-                    const Scope& target_scope)
+                    const RetryPolicy& retry, const Scope& target_scope)
     {
         std::size_t target_index = plan_.targets.size();
         std::map<std::string_view, std::size_t> declared;  // kind name -> index in plan.cases
@@ -351,11 +344,11 @@ private:
                 file_, d.options, d.field->key->source().begin, d.field->origin,
                 Scope{fmt::format("`{}` of {}", kind.name, target_scope.own),
                       fmt::format("`{}` of [defaults]", kind.name)},
-                target, quiet_values(kind.name), siblings);
+                target, kind.options_may_hold_secrets, siblings);
             std::shared_ptr<const CaseSpec> spec = kind.parse(reader);
             reader.report_unknown_keys();
             declared[kind.name] = plan_.cases.size();
-            plan_.cases.push_back({target_index, &kind, std::move(spec), std::nullopt});
+            plan_.cases.push_back({target_index, &kind, std::move(spec), std::nullopt, retry});
         }
 
         // The nearest declared prerequisite, passing through kinds the target does not declare.

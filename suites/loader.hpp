@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "suites/plan.hpp"
+#include "runner/plan.hpp"
 
 namespace connspec {
 

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "suites/duration.hpp"
+#include "core/duration.hpp"
 #include "suites/env_expand.hpp"
 #include "suites/nearest_key.hpp"
 

@@ -7,7 +7,7 @@
 #include <set>
 #include <string>
 
-#include "suites/option_reader.hpp"
+#include "core/option_reader.hpp"
 #include "suites/suite_file.hpp"
 #include "suites/toml_view.hpp"
 

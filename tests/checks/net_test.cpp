@@ -7,6 +7,7 @@
 
 #include "checks/dns_server.hpp"
 #include "checks/net.hpp"
+#include "checks/resolved_addresses.hpp"
 #include "checks/tcp_probe.hpp"
 
 using namespace connspec;
@@ -110,7 +111,9 @@ BOOST_AUTO_TEST_CASE(declared_addresses_are_used_without_a_lookup)
 {
     StopSignal stop;
     std::vector<std::string> log;
-    CheckContext context{Clock::now() + 5s, stop, {"10.0.0.7", "fd00::7"}, log, nullptr};
+    auto resolved = std::make_shared<ResolvedAddresses>();
+    resolved->addresses = {"10.0.0.7", "fd00::7"};
+    CheckContext context{Clock::now() + 5s, stop, log, {resolved}};
     Target target;
     target.host = "only-the-custom-server-knows.example";
     auto r = target_addresses(target, context);

@@ -1,7 +1,7 @@
 // Classification of libpq failures: SQLSTATE first, libpq's own wording only before the server spoke.
 #include <boost/test/unit_test.hpp>
 
-#include "checks/outcome.hpp"
+#include "core/outcome.hpp"
 #include "checks/pg_errors.hpp"
 #include "checks/pg_options.hpp"
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "checks/certificate.hpp"
+#include "checks/resolved_addresses.hpp"
 #include "checks/tls.hpp"
 
 namespace connspec::test {
@@ -33,7 +34,9 @@ struct CaseRun {
     {
         StopSignal stop;
         log.clear();
-        CheckContext context{Clock::now() + timeout, stop, addresses, log, nullptr};
+        auto resolved = std::make_shared<ResolvedAddresses>();
+        resolved->addresses = addresses;
+        CheckContext context{Clock::now() + timeout, stop, log, {resolved}};
         auto start = Clock::now();
         Outcome outcome = run_case(spec, target, context);
         elapsed = Clock::now() - start;

@@ -126,7 +126,7 @@ BOOST_AUTO_TEST_CASE(reporters_throw_at_run_finished_and_leave_nothing)
         auto reporter = path.ends_with(".xml") ? make_junit_reporter(path)
                                                : make_json_reporter(path);
         const auto run = test::sample_run();
-        reporter->run_started(run.plan, run.info);
+        reporter->run_started(run.description, run.info);
         BOOST_CHECK_THROW(reporter->run_finished(run.result()), std::runtime_error);
     }
     BOOST_TEST(entries_in(dir.path()) == 0u);

@@ -54,7 +54,7 @@ BOOST_AUTO_TEST_CASE(schema_check_can_fail)
 BOOST_AUTO_TEST_CASE(empty_run_and_target_without_cases_validate)
 {
     test::SampleRun run = test::sample_run();
-    run.plan.cases.clear();
+    run.description.cases.clear();
     run.outcomes.clear();
     run.completion_order.clear();
     run.info.vantage.clear();

@@ -4,35 +4,24 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "checks/check_kind.hpp"
 #include "tests/lab/lab.hpp"
 
 namespace connspec::test {
 
-void add_target(Plan& plan, const std::string& suite, const std::string& name,
+void add_target(RunDescription& run, const std::string& suite, const std::string& name,
                 const std::vector<std::string>& cases)
 {
-    Target target;
-    target.suite = suite;
-    target.name = name;
-    target.host = "db.internal";
-    target.port = 5432;
-    plan.targets.push_back(target);
-    for (const auto& case_name : cases) {
-        const CheckKind* kind = find_check_kind(case_name);
-        if (!kind) throw std::logic_error("no check kind " + case_name);
-        plan.cases.push_back({plan.targets.size() - 1, kind, nullptr, std::nullopt});
-    }
+    run.targets.push_back({suite, name});
+    for (const auto& case_name : cases) run.cases.push_back({run.targets.size() - 1, case_name});
 }
 
 SampleRun sample_run()
 {
     using namespace std::chrono;
     SampleRun run;
-    run.plan.suites.push_back({"warehouse", "warehouse.toml", std::nullopt});
-    add_target(run.plan, "warehouse", "primary",
+    add_target(run.description, "warehouse", "primary",
                {"resolves", "port_open", "tls", "certificate", "login"});
-    add_target(run.plan, "warehouse", "replica", {"port_open", "login"});
+    add_target(run.description, "warehouse", "replica", {"port_open", "login"});
 
     run.info.hostname = "ci-runner-1";
     run.info.vantage = "eu-west";
@@ -80,7 +69,7 @@ SampleRun sample_run()
 
 void replay(const SampleRun& run, Reporter& reporter)
 {
-    reporter.run_started(run.plan, run.info);
+    reporter.run_started(run.description, run.info);
     for (std::size_t index : run.completion_order)
         reporter.case_finished(index, run.outcomes[index]);
     reporter.run_finished(run.result());

@@ -1,4 +1,4 @@
-// A hand-made plan and its outcomes for the report tests: every status, properties, log
+// A hand-made run and its outcomes for the report tests: every status, properties, log
 // lines, retries, and awkward text (quotes, markup, non-ASCII, control characters, invalid
 // UTF-8). Durations and the start time are fixed so reports can be compared byte for byte.
 #pragma once
@@ -11,18 +11,18 @@
 namespace connspec::test {
 
 struct SampleRun {
-    Plan plan;
+    RunDescription description;
     RunInfo info;
-    std::vector<Outcome> outcomes;  // plan order
+    std::vector<Outcome> outcomes;  // run order
     std::vector<std::size_t> completion_order;
     std::chrono::duration<double> duration{1.25};
     bool interrupted = false;
 
-    RunResult result() const { return RunResult{plan, info, outcomes, duration, interrupted}; }
+    RunResult result() const { return RunResult{description, info, outcomes, duration, interrupted}; }
 };
 
-// A target of `suite` with the named cases, appended to `plan`.
-void add_target(Plan& plan, const std::string& suite, const std::string& name,
+// A target of `suite` with the named cases, appended to `run`.
+void add_target(RunDescription& run, const std::string& suite, const std::string& name,
                 const std::vector<std::string>& cases);
 
 SampleRun sample_run();

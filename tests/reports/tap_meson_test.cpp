@@ -27,7 +27,7 @@ BOOST_AUTO_TEST_CASE(meson_parses_the_tap_report_and_counts_it_right)
 {
     // The sample run, with a '#' in the suite name that must not cut the descriptions short.
     auto run = test::sample_run();
-    for (auto& target : run.plan.targets) target.suite = "ware#house";
+    for (auto& target : run.description.targets) target.suite = "ware#house";
     std::ostringstream tap;
     auto reporter = make_tap_reporter(tap);
     test::replay(run, *reporter);

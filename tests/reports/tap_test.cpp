@@ -28,10 +28,9 @@ std::vector<std::string> test_points(const std::string& text)
     return points;
 }
 
-Plan three_port_cases()
+RunDescription three_port_cases()
 {
-    Plan plan;
-    plan.suites.push_back({"net", "net.toml", std::nullopt});
+    RunDescription plan;
     test::add_target(plan, "net", "a", {"port_open"});
     test::add_target(plan, "net", "b", {"port_open"});
     test::add_target(plan, "net", "c", {"port_open"});
@@ -42,7 +41,7 @@ BOOST_AUTO_TEST_SUITE(tap_report)
 
 BOOST_AUTO_TEST_CASE(plan_comes_first_and_points_wait_for_earlier_cases)
 {
-    const Plan plan = three_port_cases();
+    const RunDescription plan = three_port_cases();
     const RunInfo info{"host", "", {}};
     std::ostringstream out;
     auto tap = make_tap_reporter(out);
@@ -73,7 +72,7 @@ BOOST_AUTO_TEST_CASE(plan_comes_first_and_points_wait_for_earlier_cases)
 
 BOOST_AUTO_TEST_CASE(cases_that_never_ended_get_their_point_at_run_finished)
 {
-    const Plan plan = three_port_cases();
+    const RunDescription plan = three_port_cases();
     const RunInfo info{"host", "", {}};
     std::ostringstream out;
     auto tap = make_tap_reporter(out);
@@ -92,8 +91,7 @@ BOOST_AUTO_TEST_CASE(cases_that_never_ended_get_their_point_at_run_finished)
 
 BOOST_AUTO_TEST_CASE(descriptions_never_contain_a_hash)
 {
-    Plan plan;
-    plan.suites.push_back({"ops#2", "ops#2.toml", std::nullopt});
+    RunDescription plan;
     test::add_target(plan, "ops#2", "db#1", {"port_open", "login"});
     const RunInfo info{"host", "", {}};
     std::ostringstream out;
@@ -137,7 +135,7 @@ BOOST_AUTO_TEST_CASE(skip_directive_only_on_ok_lines_and_yaml_only_after_not_ok)
             BOOST_TEST(!raw_control, "raw control character in: " << line);
         }
     }
-    BOOST_TEST(points == run.plan.cases.size());
+    BOOST_TEST(points == run.description.cases.size());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

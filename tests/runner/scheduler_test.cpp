@@ -24,8 +24,7 @@ struct Script : CaseSpec {
     bool ignore_deadline = false;   // overrun the deadline on purpose
     bool throws = false;
     mutable std::atomic<int> calls{0};
-    mutable std::vector<std::string> seen_addresses;
-    mutable std::shared_ptr<const Handoff> seen_handoff;
+    mutable std::vector<std::shared_ptr<const Handoff>> seen_handoffs;
 };
 
 std::atomic<int> running_now{0};
@@ -35,8 +34,7 @@ Outcome run_script(const CaseSpec& spec, const Target&, CheckContext& context)
 {
     const auto& s = static_cast<const Script&>(spec);
     int call = s.calls++;
-    s.seen_addresses = context.addresses;
-    s.seen_handoff = context.from_prerequisite;
+    s.seen_handoffs = context.handoffs;
     int now = ++running_now;
     int seen = running_max.load();
     while (now > seen && !running_max.compare_exchange_weak(seen, now)) {}
@@ -67,7 +65,7 @@ const CheckKind third_k = kind("third", "second");
 struct Recorder : Reporter {
     std::vector<std::size_t> order;
     bool started = false;
-    void run_started(const Plan&, const RunInfo&) override { started = true; }
+    void run_started(const RunDescription&, const RunInfo&) override { started = true; }
     void case_finished(std::size_t index, const Outcome&) override { order.push_back(index); }
     void run_finished(const RunResult&) override {}
 };
@@ -77,6 +75,8 @@ struct PlanBuilder {
     Plan plan;
     std::vector<std::shared_ptr<Script>> scripts;
 
+    std::vector<RetryPolicy> retries;  // per target, copied into its cases
+
     std::size_t target(const std::string& name, RetryPolicy retry = {}, int timeout_ms = 1000)
     {
         Target t;
@@ -84,7 +84,7 @@ struct PlanBuilder {
         t.name = name;
         t.host = "127.0.0.1";
         t.protocol = Protocol::tcp;
-        t.retry = retry;
+        retries.push_back(retry);
         t.timeout = Duration{timeout_ms};
         plan.targets.push_back(t);
         return plan.targets.size() - 1;
@@ -95,7 +95,7 @@ struct PlanBuilder {
         auto s = std::make_shared<Script>();
         s->attempts = std::move(attempts);
         scripts.push_back(s);
-        plan.cases.push_back({target, &k, s, prerequisite});
+        plan.cases.push_back({target, &k, s, prerequisite, retries.at(target)});
         return *s;
     }
 };
@@ -106,7 +106,8 @@ std::vector<Outcome> run(const Plan& plan, int jobs = 16, const StopSignal* stop
     const StopSignal& stop = stop_from ? *stop_from : own;
     Recorder rec;
     RunInfo info;
-    auto outcomes = run_plan(plan, RunOptions{jobs, std::nullopt}, info, rec, stop);
+    const RunDescription description = describe(plan);
+    auto outcomes = run_plan(plan, description, RunOptions{jobs, std::nullopt}, info, rec, stop);
     BOOST_TEST(rec.started);
     BOOST_TEST(rec.order.size() == plan.cases.size());
     return outcomes;
@@ -133,35 +134,47 @@ BOOST_AUTO_TEST_CASE(dependants_of_a_failed_case_are_skipped_naming_the_nearest_
     BOOST_TEST(b.scripts[3]->calls == 0);
 }
 
-BOOST_AUTO_TEST_CASE(resolved_addresses_are_handed_to_dependants)
+BOOST_AUTO_TEST_CASE(handoffs_reach_every_case_down_the_chain_nearest_first)
 {
     PlanBuilder b;
     auto t = b.target("db");
-    Outcome found = passed();
-    found.addresses = {"127.0.0.7"};
-    b.add(t, resolves_k, std::nullopt, {found});
-    b.add(t, first_k, 0);
-    auto other = b.target("other");
-    b.add(other, first_k, std::nullopt);
-    run(b.plan);
-    BOOST_TEST(b.scripts[1]->seen_addresses == std::vector<std::string>{"127.0.0.7"});
-    BOOST_TEST(b.scripts[2]->seen_addresses.empty());
-}
-
-BOOST_AUTO_TEST_CASE(a_handoff_reaches_only_the_cases_whose_prerequisite_made_it)
-{
-    PlanBuilder b;
-    auto t = b.target("db");
+    Outcome resolved = passed();
+    resolved.handoff = std::make_shared<Handoff>();
     Outcome with_handoff = passed();
     with_handoff.handoff = std::make_shared<Handoff>();
-    b.add(t, resolves_k, std::nullopt);
+    b.add(t, resolves_k, std::nullopt, {resolved});
     b.add(t, first_k, 0, {with_handoff});
     b.add(t, second_k, 1);
     b.add(t, third_k, 2);
+    auto other = b.target("other");
+    b.add(other, first_k, std::nullopt);
     run(b.plan);
-    BOOST_TEST(!b.scripts[1]->seen_handoff);
-    BOOST_TEST(b.scripts[2]->seen_handoff == with_handoff.handoff);
-    BOOST_TEST(!b.scripts[3]->seen_handoff);  // second handed nothing on
+    using Handoffs = std::vector<std::shared_ptr<const Handoff>>;
+    BOOST_TEST(b.scripts[0]->seen_handoffs.empty());
+    BOOST_TEST((b.scripts[1]->seen_handoffs == Handoffs{resolved.handoff}));
+    BOOST_TEST((b.scripts[2]->seen_handoffs == Handoffs{with_handoff.handoff, resolved.handoff}));
+    // second handed nothing on; what first and resolves left still reaches third.
+    BOOST_TEST((b.scripts[3]->seen_handoffs == Handoffs{with_handoff.handoff, resolved.handoff}));
+    BOOST_TEST(b.scripts[4]->seen_handoffs.empty());  // another target's cases get nothing
+}
+
+BOOST_AUTO_TEST_CASE(a_case_finds_a_handoff_by_its_type)
+{
+    struct Addresses : Handoff {
+        int n = 0;
+    };
+    struct Chain : Handoff {};
+    std::vector<std::string> log;
+    StopSignal stop;
+    auto near = std::make_shared<Addresses>();
+    near->n = 1;
+    auto far = std::make_shared<Addresses>();
+    far->n = 2;
+    CheckContext context{Clock::now(), stop, log, {std::make_shared<Chain>(), near, far}};
+    BOOST_TEST_REQUIRE(context.handed<Addresses>() != nullptr);
+    BOOST_TEST(context.handed<Addresses>()->n == 1);
+    CheckContext empty{Clock::now(), stop, log, {}};
+    BOOST_TEST(empty.handed<Chain>() == nullptr);
 }
 
 BOOST_AUTO_TEST_CASE(never_more_cases_at_once_than_jobs)

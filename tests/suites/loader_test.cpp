@@ -45,6 +45,14 @@ struct Loaded {
         BOOST_FAIL("no target " << name);
         throw;
     }
+    // The retry policy of the target's cases (the target's own, else the suite's).
+    const RetryPolicy& retry_of(std::string_view name) const
+    {
+        for (const auto& c : plan().cases)
+            if (plan().target_of(c).name == name) return c.retry;
+        BOOST_FAIL("target " << name << " has no case");
+        throw;
+    }
     // "target.case" of every case, in plan order.
     std::vector<std::string> case_ids() const
     {
@@ -88,7 +96,6 @@ BOOST_AUTO_TEST_CASE(a_minimal_target_gets_every_default)
     BOOST_TEST(to_string(t.protocol) == "postgres");
     BOOST_TEST(t.tags.empty());
     BOOST_TEST(t.timeout.count() == 10'000);
-    BOOST_TEST(t.retry.attempts == 1);
     BOOST_TEST(t.client_cert.empty());
     BOOST_TEST(t.position.file == l.file);
     BOOST_TEST(t.position.line == 1);
@@ -107,28 +114,30 @@ retry = { attempts = 3, initial_delay = "200ms", max_delay = "5s", multiplier = 
 [[target]]
 name = "a"
 host = "h"
+port_open = true
 
 [[target]]
 name = "b"
 host = "h"
 timeout = "500ms"
 retry = { attempts = 5 }
+port_open = true
 )");
     BOOST_TEST(l.plan().suites[0].name == "warehouse");
     BOOST_TEST(l.plan().suites[0].jobs.value_or(0) == 4);
     const Target& a = l.target("a");
     BOOST_TEST(a.suite == "warehouse");
     BOOST_TEST(a.timeout.count() == 3000);
-    BOOST_TEST(a.retry.attempts == 3);
-    BOOST_TEST(a.retry.initial_delay.count() == 200);
-    BOOST_TEST(a.retry.max_delay.count() == 5000);
-    BOOST_TEST(a.retry.multiplier == 1.5);
-    BOOST_TEST(a.retry.jitter == false);
+    BOOST_TEST(l.retry_of("a").attempts == 3);
+    BOOST_TEST(l.retry_of("a").initial_delay.count() == 200);
+    BOOST_TEST(l.retry_of("a").max_delay.count() == 5000);
+    BOOST_TEST(l.retry_of("a").multiplier == 1.5);
+    BOOST_TEST(l.retry_of("a").jitter == false);
     const Target& b = l.target("b");
     BOOST_TEST(b.timeout.count() == 500);
-    BOOST_TEST(b.retry.attempts == 5);  // field-wise over [suite].retry
-    BOOST_TEST(b.retry.initial_delay.count() == 200);
-    BOOST_TEST(b.retry.multiplier == 1.5);
+    BOOST_TEST(l.retry_of("b").attempts == 5);  // field-wise over [suite].retry
+    BOOST_TEST(l.retry_of("b").initial_delay.count() == 200);
+    BOOST_TEST(l.retry_of("b").multiplier == 1.5);
 }
 
 BOOST_AUTO_TEST_CASE(defaults_deep_merge_and_the_target_wins)
@@ -137,6 +146,7 @@ BOOST_AUTO_TEST_CASE(defaults_deep_merge_and_the_target_wins)
 port = 6432
 tags = ["prod"]
 retry = { attempts = 4, initial_delay = "2s" }
+port_open = true
 
 [[target]]
 name = "a"
@@ -152,12 +162,12 @@ retry = { attempts = 6 }
     const Target& a = l.target("a");
     BOOST_TEST(a.port == 6432);
     BOOST_TEST((a.tags == std::vector<std::string>{"prod"}));
-    BOOST_TEST(a.retry.attempts == 4);
+    BOOST_TEST(l.retry_of("a").attempts == 4);
     const Target& b = l.target("b");
     BOOST_TEST(b.port == 7000);
     BOOST_TEST(b.tags.empty());
-    BOOST_TEST(b.retry.attempts == 6);
-    BOOST_TEST(b.retry.initial_delay.count() == 2000);  // from [defaults].retry, merged
+    BOOST_TEST(l.retry_of("b").attempts == 6);
+    BOOST_TEST(l.retry_of("b").initial_delay.count() == 2000);  // from [defaults].retry, merged
 }
 
 BOOST_AUTO_TEST_CASE(case_tables_merge_with_defaults)

@@ -1,0 +1,54 @@
+// What the support bundle writes, from data already gathered: redaction above all.
+#include <boost/test/unit_test.hpp>
+
+#include "app/bundle_contents.hpp"
+
+using namespace connspec;
+
+BOOST_AUTO_TEST_CASE(password_variables_are_found_in_inline_and_plain_tables)
+{
+    auto names = password_variables(
+        "[defaults]\nlogin = { user = \"app\", password_env = \"APP_DB_PASSWORD\" }\n"
+        "[[target]]\n[target.sessions]\npassword_env = 'OTHER_PW'\n");
+    BOOST_TEST(names == (std::vector<std::string>{"APP_DB_PASSWORD", "OTHER_PW"}));
+}
+
+BOOST_AUTO_TEST_CASE(secret_values_are_redacted_and_variable_names_kept)
+{
+    std::string suite =
+        "login = { user = \"app\", password = \"hunter2\", password_env = \"APP_PW\" }\n"
+        "api_token = 'tok-123'\n"
+        "client_secret = bare-secret-value\n"
+        "host = \"postgresql://app:uri-pass@db.internal/app\"\n"
+        "note = \"the value s3cr3t-from-env appears here\"\n";
+    auto out = redact_suite(suite, {"s3cr3t-from-env"});
+    for (const char* secret : {"hunter2", "tok-123", "bare-secret-value", "uri-pass", "s3cr3t-from-env"})
+        BOOST_TEST(out.find(secret) == std::string::npos, secret << " leaked:\n" << out);
+    BOOST_TEST(out.find("password_env = \"APP_PW\"") != std::string::npos, out);
+    BOOST_TEST(out.find("user = \"app\"") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(only_hosts_lines_naming_a_target_are_kept)
+{
+    std::string hosts = "127.0.0.1 localhost\n10.0.0.5 db.internal db # primary\n10.0.0.6 db.internal.old\n";
+    BOOST_TEST(matching_hosts_lines(hosts, {"db.internal"}) == "10.0.0.5 db.internal db # primary\n");
+    BOOST_TEST(matching_hosts_lines(hosts, {"primary"}).empty());
+}
+
+BOOST_AUTO_TEST_CASE(summary_names_failing_cases_with_category_and_hint)
+{
+    static const CheckKind k{"port_open", "", {Protocol::tcp}, "tcp.timeout", nullptr, nullptr};
+    Plan plan;
+    Target t;
+    t.suite = "s";
+    t.name = "db";
+    plan.targets.push_back(t);
+    plan.cases.push_back({0, &k, nullptr, std::nullopt, {}});
+    Outcome o = failed("tcp.refused", "127.0.0.1:5432 refused the connection", "start the service");
+    o.attempts = 3;
+    auto text = summary_text(plan, {o}, 1);
+    BOOST_TEST(text.find("s.db.port_open: failed tcp.refused") != std::string::npos, text);
+    BOOST_TEST(text.find("hint: start the service") != std::string::npos);
+    BOOST_TEST(text.find("attempts: 3") != std::string::npos);
+    BOOST_TEST(text.find("0 passed, 1 failed") != std::string::npos);
+}
