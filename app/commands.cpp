@@ -1,5 +1,6 @@
 #include "app/commands.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -9,10 +10,13 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "app/repeated_run.hpp"
+#include "capture/packet_capture.hpp"
 #include "core/duration.hpp"
 #include "reports/atomic_file.hpp"
 #include "reports/junit_merge.hpp"
 #include "reports/reports.hpp"
+#include "runner/descriptors.hpp"
 #include "runner/fanout.hpp"
 #include "runner/scheduler.hpp"
 #include "runner/signals.hpp"
@@ -53,6 +57,33 @@ std::optional<std::string> unwritable_report(const std::string& file)
     return std::nullopt;
 }
 
+// A report must never overwrite what the user wrote: a suite file, or the other report.
+std::optional<std::string> overwrites_input(
+    const std::vector<std::string>& suites,
+    const std::vector<std::pair<std::string, std::string>>& reports)
+{
+    auto same = [](const std::string& a, const std::string& b) {
+        std::error_code ec;
+        if (std::filesystem::exists(a, ec) && std::filesystem::exists(b, ec))
+            return std::filesystem::equivalent(a, b, ec);
+        return std::filesystem::weakly_canonical(a, ec) == std::filesystem::weakly_canonical(b, ec);
+    };
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+        const auto& [option, file] = reports[i];
+        if (file.empty()) continue;
+        for (const auto& suite : suites)
+            if (suite != "-" && same(file, suite))
+                return fmt::format("{} {}: this is a suite file given to this run; a report never "
+                                   "overwrites a suite (write it somewhere else)",
+                                   option, file);
+        for (std::size_t j = 0; j < i; ++j)
+            if (!reports[j].second.empty() && same(file, reports[j].second))
+                return fmt::format("{} {}: {} writes the same file; give each report its own file",
+                                   option, file, reports[j].first);
+    }
+    return std::nullopt;
+}
+
 namespace {
 
 int jobs_for(const RunRequest& request, const Plan& plan)
@@ -65,9 +96,18 @@ int jobs_for(const RunRequest& request, const Plan& plan)
     return jobs.value_or(default_jobs);
 }
 
-bool colour_wanted()
+}  // namespace
+
+// Live progress only on a terminal that can redraw a line in place: never in files or pipes,
+// never on TERM=dumb. Returns the terminal's width.
+std::optional<int> progress_width()
 {
-    return ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+    if (!::isatty(STDOUT_FILENO)) return std::nullopt;
+    const char* term = std::getenv("TERM");
+    if (term && std::string_view(term) == "dumb") return std::nullopt;
+    winsize size{};
+    if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+    return 80;
 }
 
 std::string this_hostname()
@@ -77,80 +117,173 @@ std::string this_hostname()
     return name;
 }
 
+namespace {
+
+bool colour_wanted()
+{
+    return ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+}
+
+// --capture DIR: the folder is made when missing and must be writable (a usage error
+// otherwise, like a report's folder). Where this process may not capture, one warning and the
+// run goes on exactly as without --capture. False on a usage error.
+bool prepare_capture(const std::string& dir, RunOptions& options, std::ostream& err)
+{
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (!std::filesystem::is_directory(dir)) {
+        err << fmt::format("--capture {}: cannot create the folder{}\n", dir,
+                           ec ? ": " + ec.message() : std::string(" (a file has that name)"));
+        return false;
+    }
+    if (::access(dir.c_str(), W_OK) != 0) {
+        err << fmt::format("--capture {}: the folder is not writable\n", dir);
+        return false;
+    }
+    if (auto why = PacketCapture::unavailable()) {
+        err << fmt::format("connspec: warning: --capture {}: {}; the run goes on without packet captures\n",
+                           dir, *why);
+        return true;
+    }
+    options.capture_dir = dir;
+    return true;
+}
+
 }  // namespace
 
-RunRecord execute_run(const RunRequest& request, std::ostream& out, std::ostream& err)
+std::optional<PreparedRun> prepare_run(const RunRequest& request, std::ostream& err)
 {
-    RunRecord record;
     RunOptions options;
     if (request.timeout) {
         options.timeout = parse_duration(*request.timeout);
         if (!options.timeout || options.timeout->count() <= 0) {
             err << fmt::format("--timeout: \"{}\" is not a duration (like 500ms, 10s, 1.5m)\n",
                                *request.timeout);
-            return record;
+            return std::nullopt;
         }
     }
     if (request.jobs && *request.jobs < 1) {
         err << "--jobs: must be at least 1\n";
-        return record;
+        return std::nullopt;
     }
     Selection selection = request.selection;
     if (request.shard) {
         selection.shard = parse_shard(*request.shard);
         if (!selection.shard) {
             err << fmt::format("--shard: \"{}\" is not K/N with 1 <= K <= N (like 2/4)\n", *request.shard);
-            return record;
+            return std::nullopt;
         }
     }
-    for (const auto& file : {request.junit_file, request.json_file}) {
+    for (const auto& file : {request.junit_file, request.json_file, request.html_file}) {
         if (auto problem = unwritable_report(file)) {
             err << *problem << '\n';
-            return record;
+            return std::nullopt;
         }
     }
+    if (auto problem = overwrites_input(request.suites,
+                                        {{"--junit", request.junit_file}, {"--json", request.json_file}, {"--html", request.html_file}})) {
+        err << *problem << '\n';
+        return std::nullopt;
+    }
 
+    // From here on a Ctrl-C is a stop request, for the rest of the process's life.
+    process_stop_signal();
     auto loaded = load_or_report(request.suites, err);
-    if (!loaded) return record;
+    if (!loaded) return std::nullopt;
+    if (loaded->targets.empty()) {
+        err << fmt::format("{} declare{} no target; nothing was run\n",
+                           request.suites.size() == 1 ? "the suite" : "the suites",
+                           request.suites.size() == 1 ? "s" : "");
+        return std::nullopt;
+    }
     Selected selected = select_targets(*loaded, selection);
     if (selected.matching == 0) {
         err << "no target matches the --target/--tag selection; nothing was run\n";
+        return std::nullopt;
+    }
+    if (!request.capture_dir.empty() && !prepare_capture(request.capture_dir, options, err))
+        return std::nullopt;
+    // An empty shard (more shards than targets) is not a mistake: it runs nothing and passes.
+    options.jobs = jobs_for(request, selected.plan);
+    return PreparedRun{std::move(selected.plan), options};
+}
+
+RunRecord execute_run(const RunRequest& request, std::ostream& out, std::ostream& err)
+{
+    RunRecord record;
+    Duration repeat_interval{0};
+    if (request.repeat < 1) {
+        err << "--repeat: must be at least 1\n";
         return record;
     }
-    // An empty shard (more shards than targets) is not a mistake: it runs nothing and passes.
-    Plan plan = std::move(selected.plan);
-    options.jobs = jobs_for(request, plan);
+    if (request.repeat_interval) {
+        auto parsed = parse_duration(*request.repeat_interval);
+        if (!parsed || parsed->count() < 0) {
+            err << fmt::format("--interval: \"{}\" is not a duration (like 500ms, 10s, 1m)\n",
+                               *request.repeat_interval);
+            return record;
+        }
+        if (request.repeat < 2) {
+            err << "--interval: only with --repeat N (N of at least 2)\n";
+            return record;
+        }
+        repeat_interval = *parsed;
+    }
+    auto prepared = prepare_run(request, err);
+    if (!prepared) return record;
+    StopSignal& stop = process_stop_signal();
+    Plan plan = std::move(prepared->plan);
+    RunOptions options = prepared->options;
+
+    // What every case the plan may run at once needs, asked of the system once, here: a
+    // shortage found later is this machine's, never the server's.
+    raise_descriptor_limit(plan, options.jobs, options.capture_dir.empty() ? 0 : 1);
 
     Fanout reporters;
-    if (request.tap) reporters.add(make_tap_reporter(out));
-    else reporters.add(make_console_reporter(out, colour_wanted()));
-    if (!request.junit_file.empty()) reporters.add(make_junit_reporter(request.junit_file));
-    if (!request.json_file.empty()) reporters.add(make_json_reporter(request.json_file));
+    if (request.tap) reporters.add("the TAP report", make_tap_reporter(out));
+    else if (auto width = progress_width())
+        reporters.add("the console report",
+                      make_progress_reporter(make_console_reporter(out, colour_wanted()), out, *width));
+    else reporters.add("the console report", make_console_reporter(out, colour_wanted()));
+    if (!request.junit_file.empty())
+        reporters.add("the JUnit report " + request.junit_file, make_junit_reporter(request.junit_file));
+    if (!request.json_file.empty())
+        reporters.add("the JSON report " + request.json_file, make_json_reporter(request.json_file));
+    if (!request.html_file.empty())
+        reporters.add("the HTML report " + request.html_file, make_html_reporter(request.html_file));
 
-    StopSignal stop;
-    install_stop_signals(stop);
+
     // The vantage point names where the run stood; JUnit's hostname shows it to CI users.
     RunInfo info{request.vantage.empty() ? this_hostname() : request.vantage, request.vantage,
                  std::chrono::system_clock::now()};
     auto started = Clock::now();
     record.plan = std::move(plan);
     const RunDescription description = describe(*record.plan);
-    RunResult result{description, info,
-                     run_plan(*record.plan, description, options, info, reporters, stop),
-                     Clock::now() - started, stop.requested()};
-    try {
-        reporters.run_finished(result);
-    } catch (const std::exception& e) {
-        err << "connspec: " << e.what() << '\n';
-        record.outcomes = std::move(result.outcomes);
-        return record;  // exit_usage: a gate must not pass without its report
+    std::vector<Outcome> outcomes;
+    if (request.repeat > 1) {
+        // The runs are combined first; reports see one run whose cases carry their success rate.
+        reporters.run_started(description, info);
+        outcomes = run_repeatedly(*record.plan, description, options, info, request.repeat,
+                                  repeat_interval, stop, err);
+        for (std::size_t i = 0; i < outcomes.size(); ++i) reporters.case_finished(i, outcomes[i]);
+    } else {
+        outcomes = run_plan(*record.plan, description, options, info, reporters, stop);
     }
+    RunResult result{description, info, std::move(outcomes), Clock::now() - started,
+                     stop.requested()};
+    reporters.run_finished(result);
     out.flush();
 
     record.exit_code = exit_passed;
     for (const auto& o : result.outcomes)
         if (o.status == Status::failed || o.status == Status::error) record.exit_code = exit_failed;
     if (result.interrupted) record.exit_code = exit_interrupted;
+    // A gate must not pass without its reports: every report that could be written was; the
+    // others are named, and the run fails.
+    for (const auto& failure : reporters.failures()) {
+        err << "connspec: cannot write " << failure << '\n';
+        if (record.exit_code == exit_passed) record.exit_code = exit_failed;
+    }
     record.outcomes = std::move(result.outcomes);
     return record;
 }

@@ -9,6 +9,8 @@
 #include "checks/certificate_analysis.hpp"
 #include "checks/received_chain.hpp"
 #include "checks/net.hpp"
+#include "checks/proxy_tunnel.hpp"
+#include "checks/tls.hpp"
 #include "checks/tls_session.hpp"
 #include "core/option_reader.hpp"
 
@@ -28,12 +30,53 @@ std::unique_ptr<CaseSpec> parse(OptionReader& options)
             spec->hostname = *hostname;
     }
     if (auto sni = options.sibling_string("tls", "sni")) spec->sni = *sni;
+    spec->direct = read_direct_negotiation(options);
+    if (auto mode = options.choice("revocation", {"off", "ocsp", "crl", "any"})) {
+        spec->revocation = *mode == "ocsp"  ? RevocationMode::ocsp
+                           : *mode == "crl" ? RevocationMode::crl
+                           : *mode == "any" ? RevocationMode::any
+                                            : RevocationMode::off;
+    }
+    if (auto stapling = options.boolean("require_stapling")) spec->require_stapling = *stapling;
+    if (auto bits = options.integer("min_key_bits", 256, 16384)) spec->min_key_bits = static_cast<int>(*bits);
+    if (auto sha1 = options.boolean("forbid_sha1")) spec->forbid_sha1 = *sha1;
     return spec;
 }
 
 Outcome run(const CaseSpec& spec, const Target& target, CheckContext& context)
 {
     return run_certificate(static_cast<const CertificateSpec&>(spec), target, context);
+}
+
+bool needs_valid_chain(const Outcome& o)
+{
+    return o.category == "cert.expired" || o.category == "cert.not_yet_valid"
+        || o.category == "cert.untrusted" || o.category == "cert.hostname";
+}
+
+// The chain's verdict, then its revocation status: a revoked certificate fails before a weak
+// or expiring one; an unknown status is an error only when nothing failed.
+Outcome judge(const CertificateChain& chain, const std::vector<unsigned char>& stapled,
+              const CertificatePolicy& policy, const RevocationPolicy& revocation,
+              CheckContext& context)
+{
+    CertificateChain verified;
+    Outcome outcome = analyse_chain(chain, policy, std::time(nullptr), &verified);
+    if (revocation.mode == RevocationMode::off && !revocation.require_stapling) return outcome;
+    if (needs_valid_chain(outcome) || verified.empty()) return outcome;
+    RevocationVerdict verdict = check_revocation(verified, stapled, revocation, context.deadline,
+                                                 context.stop);
+    for (auto& line : verdict.log) context.note(std::move(line));
+    Properties properties = outcome.properties;
+    properties.insert(properties.end(), verdict.properties.begin(), verdict.properties.end());
+    if (verdict.problem) {
+        bool replaces = verdict.problem->category == "cert.revoked"
+                        || verdict.problem->message == "interrupted"
+                        || outcome.status == Status::passed;
+        if (replaces) outcome = std::move(*verdict.problem);
+    }
+    outcome.properties = std::move(properties);
+    return outcome;
 }
 
 }  // namespace
@@ -50,23 +93,33 @@ Outcome run_certificate(const CertificateSpec& spec, const Target& target, Check
     options.security_level_zero = true;
     options.client_cert = target.client_cert;
     options.client_key = target.client_key;
+    options.request_ocsp_status = true;
+    if (spec.direct) use_direct_negotiation(options);
 
     CertificatePolicy policy;
     policy.min_days_valid = spec.min_days_valid;
     policy.ca_file = spec.ca;
     policy.verify_hostname = spec.verify_hostname;
     policy.hostname = hostname;
+    policy.min_key_bits = spec.min_key_bits;
+    policy.forbid_sha1 = spec.forbid_sha1;
+    RevocationPolicy revocation{spec.revocation, spec.require_stapling, spec.ca};
     // The chain this target's tls case just received, for the same server name, is the chain
     // the server presents: judge it rather than handshake again.
     const auto* received = context.handed<ReceivedChain>();
     if (received && received->sni == options.sni) {
         context.note(received->endpoint + ": the chain the tls case received");
-        return analyse_chain(received->chain, policy, std::time(nullptr));
+        return judge(received->chain, received->stapled_ocsp, policy, revocation, context);
     }
 
     ResolveResult resolved = target_addresses(target, context);
     if (!resolved.ok()) return *resolved.failure;
-    TlsDial dial = dial_tls(resolved.addresses, target.port, options, context.deadline, context.stop);
+    auto prepared = prepare_route(target, context.deadline, context.stop);
+    if (prepared.failure) return *prepared.failure;
+    const ProxyRoute* route = prepared.route ? &*prepared.route : nullptr;
+    if (route) context.note("through the " + proxy_name(route->proxy));
+    TlsDial dial = dial_tls(resolved.addresses, target.port, options, context.deadline, context.stop,
+                            nullptr, route);
     if (dial.failure) return *dial.failure;
     TlsHandshake& h = dial.handshake;
     context.note(fmt::format("{}: {}", format_endpoint(dial.address, target.port), h.detail));
@@ -91,7 +144,9 @@ Outcome run_certificate(const CertificateSpec& spec, const Target& target, Check
                       "check the server's TLS setup and that this port speaks TLS");
     }
 
-    Outcome outcome = analyse_chain(h.chain, policy, std::time(nullptr));
+    if (spec.direct)
+        if (auto alpn = check_direct_alpn(h)) return *alpn;
+    Outcome outcome = judge(h.chain, h.stapled_ocsp, policy, revocation, context);
     if (h.end != TlsEnd::established)
         context.note("the handshake did not complete; the chain was judged as received");
     return outcome;

@@ -4,7 +4,10 @@
 
 #include <string>
 
+#include <optional>
+
 #include "checks/check_kind.hpp"
+#include "checks/revocation.hpp"
 
 namespace connspec {
 
@@ -14,6 +17,11 @@ struct CertificateSpec : CaseSpec {
     bool verify_hostname = true;
     std::string hostname;  // empty: the target's host
     std::string sni;       // tls.sni of the same target, if set
+    RevocationMode revocation = RevocationMode::off;
+    bool require_stapling = false;
+    std::optional<int> min_key_bits;
+    bool forbid_sha1 = false;
+    bool direct = false;   // negotiation = "direct" (or the tls case's)
 };
 
 Outcome run_certificate(const CertificateSpec& spec, const Target& target, CheckContext& context);

@@ -3,6 +3,9 @@
 #include <arpa/inet.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/bn.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
 #include <openssl/x509v3.h>
 
 #include <array>
@@ -159,6 +162,12 @@ ChainVerification verify_chain(const CertificateChain& chain, const std::string&
     X509_VERIFY_PARAM_set_flags(X509_STORE_CTX_get0_param(ctx.get()), X509_V_FLAG_NO_CHECK_TIME);
     if (X509_verify_cert(ctx.get()) == 1) {
         result.trusted = true;
+        STACK_OF(X509)* verified = X509_STORE_CTX_get0_chain(ctx.get());
+        for (int i = 0; verified && i < sk_X509_num(verified); ++i) {
+            X509* cert = sk_X509_value(verified, i);
+            X509_up_ref(cert);
+            result.verified.emplace_back(cert);
+        }
     } else {
         int error = X509_STORE_CTX_get_error(ctx.get());
         X509* at = X509_STORE_CTX_get_current_cert(ctx.get());
@@ -178,8 +187,34 @@ bool certificate_matches_host(X509* leaf, const std::string& host)
         == 1;
 }
 
+KeyFacts key_facts(X509* cert)
+{
+    KeyFacts facts;
+    EVP_PKEY* key = X509_get0_pubkey(cert);
+    if (!key) return facts;
+    facts.bits = EVP_PKEY_get_bits(key);
+    facts.security_bits = EVP_PKEY_get_security_bits(key);
+    const char* type = EVP_PKEY_get0_type_name(key);
+    facts.type = type ? type : "?";
+    if (facts.type == "rsaEncryption" || facts.type == "RSA-PSS") facts.type = "RSA";
+    return facts;
+}
+
+std::string signature_algorithm(X509* cert)
+{
+    return OBJ_nid2ln(X509_get_signature_nid(cert));
+}
+
+bool signed_with_sha1_or_weaker(X509* cert)
+{
+    int digest = NID_undef, key = NID_undef;
+    if (OBJ_find_sigid_algs(X509_get_signature_nid(cert), &digest, &key) != 1) return false;
+    return digest == NID_sha1 || digest == NID_md5 || digest == NID_md4 || digest == NID_md2
+        || digest == NID_md5_sha1;
+}
+
 Outcome analyse_chain(const CertificateChain& chain, const CertificatePolicy& policy,
-                      std::time_t now)
+                      std::time_t now, CertificateChain* verified_out)
 {
     if (chain.empty())
         return failed("cert.untrusted", "the server presented no certificate",
@@ -239,6 +274,24 @@ Outcome analyse_chain(const CertificateChain& chain, const CertificatePolicy& po
             "serve the full chain up to a CA in certificate.ca, or point certificate.ca at the "
             "issuing CA"));
 
+    // The certificates a weak key or digest matters in: the verified chain but its anchor.
+    const CertificateChain& verified = verification.verified;
+    std::vector<std::string> key_texts, signature_texts;
+    for (std::size_t i = 0; i + 1 < verified.size() || (verified.size() == 1 && i == 0); ++i) {
+        KeyFacts key = key_facts(verified[i].get());
+        key_texts.push_back(fmt::format("{} {}", key.type, key.bits));
+        signature_texts.push_back(signature_algorithm(verified[i].get()));
+    }
+    observed.push_back({"key_bits", joined(key_texts)});
+    observed.push_back({"signature_algorithms", joined(signature_texts)});
+    if (verified_out) {
+        verified_out->clear();
+        for (const auto& cert : verified) {
+            X509_up_ref(cert.get());
+            verified_out->emplace_back(cert.get());
+        }
+    }
+
     if (policy.verify_hostname && !certificate_matches_host(chain.front().get(), policy.hostname))
         return with_observations(failed(
             "cert.hostname",
@@ -247,6 +300,33 @@ Outcome analyse_chain(const CertificateChain& chain, const CertificatePolicy& po
                                           : joined(leaf.sans)),
             "connect by a name the certificate lists, set certificate.hostname, or reissue it "
             "with the right subjectAltName"));
+
+    // A self-signed leaf is its own anchor: judged all the same, it is what the server shows.
+    const std::size_t judged = verified.size() > 1 ? verified.size() - 1 : verified.size();
+    std::vector<std::string> weak;
+    int min_security = policy.min_key_bits ? BN_security_bits(*policy.min_key_bits, -1) : 0;
+    for (std::size_t i = 0; i < judged; ++i) {
+        X509* cert = verified[i].get();
+        CertificateFacts f = certificate_facts(cert, now);
+        if (policy.min_key_bits) {
+            KeyFacts key = key_facts(cert);
+            bool counted_in_bits = key.type == "RSA" || key.type == "DSA" || key.type == "DH";
+            bool too_small = counted_in_bits ? key.bits < *policy.min_key_bits
+                                             : key.security_bits < min_security;
+            if (too_small)
+                weak.push_back(fmt::format("{} has a {} {}-bit key (min_key_bits {})",
+                                           which_certificate(i, f), key.type, key.bits,
+                                           *policy.min_key_bits));
+        }
+        if (policy.forbid_sha1 && signed_with_sha1_or_weaker(cert))
+            weak.push_back(fmt::format("{} is signed with {}", which_certificate(i, f),
+                                       signature_algorithm(cert)));
+    }
+    if (!weak.empty())
+        return with_observations(failed(
+            "cert.weak", fmt::format("{}", fmt::join(weak, "; ")),
+            "reissue the named certificates with RSA keys of at least min_key_bits bits (or an "
+            "ECDSA P-256 key) and a SHA-256 signature, and serve the new chain"));
 
     std::size_t soonest = 0;
     for (std::size_t i = 1; i < facts.size(); ++i)

@@ -5,6 +5,7 @@
 // runner and the reports all read it.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 
 #include "core/deadline.hpp"
 #include "core/outcome.hpp"
+#include "core/run_secrets.hpp"
 #include "core/target.hpp"
 
 namespace connspec {
@@ -31,6 +33,14 @@ struct CheckContext {
     // What the passed cases up this case's chain of declared prerequisites left for it
     // (Outcome::handoff), nearest first: the one channel between the cases of a target.
     std::vector<std::shared_ptr<const Handoff>> handoffs;
+    // The run's secrets: a check that learns one (a password_command's output) adds it, so the
+    // runner redacts it from every outcome. Null in tests that run a check on its own.
+    RunSecrets* secrets = nullptr;
+
+    void secret(std::string_view value) const
+    {
+        if (secrets) secrets->add(value);
+    }
 
     void note(std::string line) const { log.push_back(std::move(line)); }
 
@@ -47,6 +57,14 @@ struct CheckContext {
 
 using ParseFn = std::unique_ptr<CaseSpec> (*)(OptionReader& options);
 using RunFn = Outcome (*)(const CaseSpec& spec, const Target& target, CheckContext& context);
+// How many file descriptors one case of a kind may hold open at once (sockets, pipes).
+using DescriptorsFn = std::size_t (*)(const CaseSpec& spec);
+
+// The peer ports a case's packets go to, for `--capture`'s filter.
+using CapturePortsFn = std::vector<int> (*)(const CaseSpec& spec);
+
+// What a case of a kind without its own `descriptors` holds at most: a few sockets.
+inline constexpr std::size_t default_case_descriptors = 8;
 
 struct CheckKind {
     std::string_view name;            // the case key: "port_open"
@@ -58,8 +76,21 @@ struct CheckKind {
     // Its options may hold secrets (user names, queries with literals): load errors about them
     // quote keys and variable names, never values.
     bool options_may_hold_secrets = false;
+    // Null: default_case_descriptors. The runner raises the open-file limit once, at start,
+    // to what the cases it may run together need.
+    DescriptorsFn descriptors = nullptr;
+    // Whether its cases use the target's `port` (ports_closed names its own ports): a target
+    // whose cases all say no needs no `port`.
+    bool uses_target_port = true;
+    // Null: the target's port (and a `via` proxy's). ports_closed names its own ports; resolves
+    // asks DNS servers.
+    CapturePortsFn capture_ports = nullptr;
 
     bool fits(Protocol p) const;
+    std::size_t descriptors_for(const CaseSpec& spec) const
+    {
+        return descriptors ? descriptors(spec) : default_case_descriptors;
+    }
 };
 
 // Every kind, in report order (the order of the contract's table).

@@ -43,6 +43,8 @@ PgSession::PgSession(const PgParams& params, std::vector<std::string> queries)
     add("sslrootcert", params.sslrootcert);
     add("sslcert", params.sslcert);
     add("sslkey", params.sslkey);
+    add("sslnegotiation", params.sslnegotiation);
+    for (const auto& [key, value] : params.extra) add(key.c_str(), value);
     add("application_name", application_name);
     // A Kerberos credential cache would add a GSSAPI round trip nobody asked for.
     add("gssencmode", gssencmode);
@@ -78,6 +80,8 @@ PgSession::PgSession(PgSession&& other) noexcept
       started_(other.started_),
       connect_time_(other.connect_time_),
       values_(std::move(other.values_)),
+      rows_(std::move(other.rows_)),
+      current_row_(std::move(other.current_row_)),
       current_value_(std::move(other.current_value_)),
       current_has_rows_(other.current_has_rows_),
       query_error_(std::move(other.query_error_)),
@@ -108,6 +112,11 @@ void PgSession::fail(std::string category, PgError error)
     category_ = std::move(category);
     error_ = std::move(error);
     close();
+}
+
+bool PgSession::open() const
+{
+    return conn_ && PQstatus(conn_) == CONNECTION_OK;
 }
 
 void PgSession::run_more(std::string query)
@@ -172,6 +181,7 @@ void PgSession::begin_query()
         return;
     }
     current_value_.reset();
+    current_row_.clear();
     current_has_rows_ = false;
     query_error_.reset();
     int flushed = PQflush(conn_);
@@ -193,10 +203,16 @@ void PgSession::read_results()
         if (!result) {
             // Every result of this query has arrived.
             if (query_error_) {
-                fail("pg.query", *query_error_);
+                // The server refused the query, not the session: it stays open (closed
+                // with the others).
+                state_ = State::failed;
+                category_ = "pg.query";
+                error_ = std::move(*query_error_);
                 return;
             }
             values_.push_back(current_value_);
+            rows_.push_back(std::move(current_row_));
+            current_row_.clear();
             ++next_query_;
             begin_query();
             return;
@@ -206,6 +222,10 @@ void PgSession::read_results()
             if (!current_has_rows_ && PQntuples(result) > 0 && PQnfields(result) > 0) {
                 current_has_rows_ = true;
                 if (!PQgetisnull(result, 0, 0)) current_value_ = PQgetvalue(result, 0, 0);
+                for (int column = 0; column < PQnfields(result); ++column)
+                    current_row_.push_back(PQgetisnull(result, 0, column)
+                                               ? std::nullopt
+                                               : std::optional<std::string>(PQgetvalue(result, 0, column)));
             }
         } else if (status != PGRES_COMMAND_OK && status != PGRES_EMPTY_QUERY && !query_error_) {
             const char* sqlstate = PQresultErrorField(result, PG_DIAG_SQLSTATE);

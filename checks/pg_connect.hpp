@@ -29,6 +29,9 @@ struct PgParams {
     std::string sslrootcert;  // empty: libpq's default
     std::string sslcert;
     std::string sslkey;
+    std::string sslnegotiation;  // "direct" needs libpq 17+ (checked before); empty: default
+    // Further libpq keywords (from a `url`), passed as they are.
+    std::vector<std::pair<std::string, std::string>> extra;
 };
 
 // What libpq could echo that must never be shown: the password and $PGPASSWORD.
@@ -66,8 +69,12 @@ public:
     std::chrono::duration<double> connect_time() const { return connect_time_; }
     // The first column of the first row of each query that ran (nullopt: NULL or no rows).
     const std::vector<std::optional<std::string>>& values() const { return values_; }
+    // Every column of the first row of each query that ran (empty: no rows).
+    const std::vector<std::vector<std::optional<std::string>>>& first_rows() const { return rows_; }
     pg_conn* connection() const { return conn_; }
 
+    // Whether the connection is established and not yet closed (a failed query leaves it so).
+    bool open() const;
     // Closes the connection now (idempotent).
     void close();
 
@@ -86,6 +93,8 @@ private:
     Clock::time_point started_;
     std::chrono::duration<double> connect_time_{};
     std::vector<std::optional<std::string>> values_;
+    std::vector<std::vector<std::optional<std::string>>> rows_;
+    std::vector<std::optional<std::string>> current_row_;
     std::optional<std::string> current_value_;
     bool current_has_rows_ = false;
     std::optional<PgError> query_error_;

@@ -68,6 +68,9 @@ std::string pg_connect_category(const PgError& error)
         return "pg.too_many_connections";
     if (s.starts_with("28")) return "pg.auth";
     if (!s.empty()) return "pg.connect";
+    // This machine could not even make a socket: its own shortage, never the server's.
+    if (contains(t, "could not create socket") || contains(t, "Too many open files"))
+        return "internal";
     // libpq's own failures: TLS and certificates, before the server said anything.
     if (contains(t, "server does not support SSL")) return "pg.ssl_required";
     if (contains(t, "does not match host name")) return "cert.hostname";
@@ -143,7 +146,10 @@ Outcome pg_connect_failure(const PgError& error, std::string_view where, std::st
     std::string message = where.empty() ? error.text : fmt::format("{}: {}", where, error.text);
     if (!error.sqlstate.empty()) message += fmt::format(" (SQLSTATE {})", error.sqlstate);
     // Our side could not try (libpq missing, out of memory): no verdict on the server.
-    if (category == "internal") return errored(std::move(category), std::move(message), "");
+    if (category == "internal")
+        return errored(std::move(category), std::move(message),
+                       "this machine could not make the attempt (out of file descriptors or "
+                       "memory?): not the server's doing");
     auto hint = pg_hint(category);
     return failed(std::move(category), std::move(message), std::move(hint));
 }

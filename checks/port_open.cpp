@@ -8,6 +8,7 @@
 
 #include "checks/check_kind.hpp"
 #include "checks/net.hpp"
+#include "checks/proxy_tunnel.hpp"
 #include "checks/tcp_probe.hpp"
 #include "core/duration.hpp"
 #include "core/option_reader.hpp"
@@ -36,6 +37,7 @@ std::string summary(const ConnectResult& r)
     if (category == "tcp.refused") return "refused";
     if (category == "tcp.timeout") return "no answer";
     if (category == "tcp.unreachable") return "unreachable";
+    if (category.starts_with("proxy.")) return category.substr(6) + " by the proxy";
     return r.failure->message;
 }
 
@@ -58,10 +60,14 @@ Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
     const auto& spec = static_cast<const Spec&>(base);
     auto resolved = target_addresses(target, context);
     if (!resolved.ok()) return std::move(*resolved.failure);
+    auto prepared = prepare_route(target, context.deadline, context.stop);
+    if (prepared.failure) return std::move(*prepared.failure);
+    const ProxyRoute* route = prepared.route ? &*prepared.route : nullptr;
+    if (route) context.note("through the " + proxy_name(route->proxy));
 
     std::vector<Endpoint> endpoints;
     for (const auto& a : resolved.addresses) endpoints.push_back({a, target.port});
-    auto probe = connect_all(endpoints, context.deadline, context.stop, !spec.all_addresses);
+    auto probe = connect_all_via(route, endpoints, context.deadline, context.stop, !spec.all_addresses);
     if (probe.stopped) return interrupted();
 
     // Every finished endpoint, in address order, for the log and (with several) properties.
@@ -113,6 +119,7 @@ Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
     }
     if (endpoints.size() > 1)
         for (auto& p : per_address) outcome.property(std::move(p.key), std::move(p.value));
+    if (route) outcome.property("via", route->proxy.display());
     return outcome;
 }
 

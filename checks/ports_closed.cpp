@@ -9,6 +9,7 @@
 
 #include "checks/check_kind.hpp"
 #include "checks/net.hpp"
+#include "checks/proxy_tunnel.hpp"
 #include "checks/tcp_probe.hpp"
 #include "core/option_reader.hpp"
 
@@ -36,6 +37,18 @@ std::unique_ptr<CaseSpec> parse(OptionReader& options)
     return spec;
 }
 
+// Every port probed at once, on up to two addresses (IPv4 and IPv6) as a rule.
+std::size_t descriptors(const CaseSpec& base)
+{
+    return 2 * static_cast<const Spec&>(base).ports.size() + 4;
+}
+
+// Its packets go to its own ports, not the target's.
+std::vector<int> capture_ports(const CaseSpec& base)
+{
+    return static_cast<const Spec&>(base).ports;
+}
+
 // The end of the probe window: kProbeWindow from now, but at most 90% of the time left, so
 // the case reports before its deadline.
 Deadline probe_end(Deadline deadline)
@@ -47,16 +60,33 @@ Deadline probe_end(Deadline deadline)
     return now + bounded;
 }
 
+// Through a proxy: 90% of the time left, each port's silence still counted from its request.
+Deadline probe_end_via_proxy(Deadline deadline)
+{
+    auto now = Clock::now();
+    auto left = deadline - now;
+    if (left <= Clock::duration::zero()) return now;
+    return now + left * 9 / 10;
+}
+
 Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
 {
     const auto& spec = static_cast<const Spec&>(base);
     auto resolved = target_addresses(target, context);
     if (!resolved.ok()) return std::move(*resolved.failure);
+    auto prepared = prepare_route(target, context.deadline, context.stop);
+    if (prepared.failure) return std::move(*prepared.failure);
+    const ProxyRoute* route = prepared.route ? &*prepared.route : nullptr;
+    if (route) context.note("through the " + proxy_name(route->proxy));
 
     std::vector<Endpoint> endpoints;
     for (const auto& a : resolved.addresses)
         for (int port : spec.ports) endpoints.push_back({a, port});
-    auto probe = connect_all(endpoints, probe_end(context.deadline), context.stop, false);
+    // Through a proxy the window starts when the proxy has the request: how long the proxy takes
+    // to greet and authenticate is not the destination's silence.
+    auto probe = route ? tunnel_all(*route, endpoints, probe_end_via_proxy(context.deadline),
+                                    context.stop, false, kProbeWindow)
+                       : connect_all(endpoints, probe_end(context.deadline), context.stop, false);
     if (probe.stopped) return interrupted();
 
     std::vector<std::string> open, refused, filtered;
@@ -70,6 +100,15 @@ Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
         } else if (r->failure->category == "tcp.refused") {
             refused.push_back(endpoint);
             context.note(endpoint + ": closed (refused)");
+        } else if (r->failure->category == "proxy.refused") {
+            // Through a proxy, a port it cannot or may not reach is closed from here.
+            refused.push_back(endpoint);
+            context.note(endpoint + ": closed (" + r->failure->message + ")");
+        } else if (r->failure->category == "proxy.timeout" &&
+                   r->failure->find("proxy_stage") == "request") {
+            // The proxy took the request and is still waiting for the destination: filtered.
+            filtered.push_back(endpoint);
+            context.note(endpoint + ": closed (filtered: " + r->failure->message + ")");
         } else if (r->failure->category == "tcp.timeout" ||
                    r->failure->category == "tcp.unreachable") {
             filtered.push_back(endpoint);
@@ -99,6 +138,7 @@ Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
     }
     outcome.property("refused", list(refused));
     outcome.property("filtered", list(filtered));
+    if (route) outcome.property("via", route->proxy.display());
     return outcome;
 }
 
@@ -106,7 +146,9 @@ Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
 
 CheckKind ports_closed_kind()
 {
-    return {"ports_closed", "resolves", {Protocol::postgres, Protocol::tls, Protocol::tcp}, "tcp.timeout", parse, run};
+    return {"ports_closed", "resolves", {Protocol::postgres, Protocol::tls, Protocol::tcp}, "tcp.timeout",
+            parse, run, /*options_may_hold_secrets=*/false, descriptors, /*uses_target_port=*/false,
+            capture_ports};
 }
 
 }  // namespace connspec

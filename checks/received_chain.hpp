@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/outcome.hpp"
 #include "checks/tls_session.hpp"
@@ -13,6 +14,9 @@ struct ReceivedChain : Handoff {
     CertificateChain chain;
     std::string sni;       // asked for: another server name may be given another chain
     std::string endpoint;  // where it came from, for the log
+    // The OCSP response the server stapled in that handshake (asked for with
+    // status_request); empty: none sent.
+    std::vector<unsigned char> stapled_ocsp;
 };
 
 }  // namespace connspec

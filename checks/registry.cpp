@@ -12,12 +12,16 @@ CheckKind tls_kind();
 CheckKind certificate_kind();
 CheckKind login_kind();
 CheckKind sessions_kind();
+CheckKind reachable_kind();
+CheckKind path_mtu_kind();
+CheckKind route_kind();
 
 const std::vector<CheckKind>& check_kinds()
 {
     static const std::vector<CheckKind> kinds{
         resolves_kind(), port_open_kind(), ports_closed_kind(), tls_kind(),
         certificate_kind(), login_kind(), sessions_kind(),
+        reachable_kind(), path_mtu_kind(), route_kind(),
     };
     return kinds;
 }

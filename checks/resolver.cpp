@@ -297,6 +297,12 @@ ResolveResult resolve_host(const std::string& host, AddressFamily family,
 
 ResolveResult target_addresses(const Target& target, const CheckContext& context)
 {
+    // The proxy resolves the name (socks5h): the name itself is what connections ask for.
+    if (target.via && target.via->resolves_names()) {
+        ResolveResult r;
+        r.addresses = {target.host};
+        return r;
+    }
     if (const auto* resolved = context.handed<ResolvedAddresses>()) {
         ResolveResult r;
         r.addresses = resolved->addresses;

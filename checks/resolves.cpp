@@ -117,11 +117,21 @@ Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
     return outcome;
 }
 
+// Its packets are DNS queries: to `server`'s port, else to port 53 of the system's servers.
+std::vector<int> capture_ports(const CaseSpec& base)
+{
+    const auto& spec = static_cast<const Spec&>(base);
+    auto server = spec.server ? parse_dns_server(*spec.server) : std::nullopt;
+    return {server ? server->port : 53};
+}
+
 }  // namespace
 
 CheckKind resolves_kind()
 {
-    return {"resolves", "", {Protocol::postgres, Protocol::tls, Protocol::tcp}, "dns.timeout", parse, run};
+    return {"resolves", "", {Protocol::postgres, Protocol::tls, Protocol::tcp}, "dns.timeout", parse, run,
+            /*options_may_hold_secrets=*/false, nullptr, /*uses_target_port=*/false,
+            capture_ports};
 }
 
 }  // namespace connspec

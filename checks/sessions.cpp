@@ -10,21 +10,18 @@
 #include <cerrno>
 #include <cmath>
 #include <map>
-#include <mutex>
 
 #include "checks/check_kind.hpp"
 #include "checks/net.hpp"
 #include "checks/pg_connect.hpp"
 #include "checks/pg_options.hpp"
+#include "checks/proxy_relay.hpp"
 #include "core/option_reader.hpp"
 
 namespace connspec {
 namespace {
 
 constexpr std::int64_t max_count = 100000;
-// Descriptors kept for everything else the process does at the same time.
-constexpr rlim_t spare_descriptors = 256;
-
 // Asked of the first session that connects: how close the server is to its limit.
 constexpr const char* headroom_query =
     "SELECT current_setting('max_connections') || ' ' || "
@@ -57,20 +54,18 @@ std::string ms(double seconds)
     return fmt::format("{:.3f} ms", seconds * 1000.0);
 }
 
-// The open-file soft limit raised so `count` sockets fit; false when the hard limit forbids it.
-bool ensure_descriptors(int count, rlimit& limits)
+// One socket per session; the runner raises the open-file limit for all of them at start.
+std::size_t descriptors(const CaseSpec& base)
 {
-    static std::mutex raising;
-    std::lock_guard lock(raising);
-    if (::getrlimit(RLIMIT_NOFILE, &limits) != 0) return false;
-    rlim_t needed = static_cast<rlim_t>(count) + spare_descriptors;
-    if (limits.rlim_cur != RLIM_INFINITY && limits.rlim_cur < needed) {
-        if (limits.rlim_max != RLIM_INFINITY && limits.rlim_max < needed) return false;
-        rlimit raised = limits;
-        raised.rlim_cur = needed;
-        if (::setrlimit(RLIMIT_NOFILE, &raised) != 0) return false;
-    }
-    return true;
+    return static_cast<std::size_t>(static_cast<const Spec&>(base).count) + 4;
+}
+
+// The soft open-file limit now, for messages.
+std::string open_file_limit()
+{
+    rlimit limits{};
+    if (::getrlimit(RLIMIT_NOFILE, &limits) != 0 || limits.rlim_cur == RLIM_INFINITY) return "unlimited";
+    return std::to_string(limits.rlim_cur);
 }
 
 double percentile(std::vector<double> sorted_values, double p)
@@ -114,19 +109,30 @@ WaitStatus drive_all(std::vector<PgSession>& sessions, Deadline deadline, const 
 Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
 {
     const auto& spec = static_cast<const Spec&>(base);
-    rlimit limits{};
-    if (!ensure_descriptors(spec.count, limits))
-        return errored("internal",
-                       fmt::format("{} sessions need about {} open files, but the hard limit is {}",
-                                   spec.count, spec.count + spare_descriptors, limits.rlim_max),
-                       "raise the open-file limit (ulimit -n, LimitNOFILE in systemd) or lower count");
 
     auto addresses = target_addresses(target, context);
     if (!addresses.ok()) return *addresses.failure;
     const auto& address = addresses.addresses.front();
     auto endpoint = format_endpoint(address, target.port);
-    auto made = make_pg_params(spec.login, target, address);
+    auto password = find_password(spec.login, target, context);
+    if (password.failure) return *password.failure;
+    auto made = make_pg_params(spec.login, target, address, password.password);
     if (made.failure) return *made.failure;
+    auto prepared = prepare_route(target, context.deadline, context.stop);
+    if (prepared.failure) return *prepared.failure;
+    // libpq knows no proxies: every session connects to one loopback relay, whose one poll
+    // loop tunnels each through `via`.
+    std::unique_ptr<ProxyRelay> relay;
+    if (prepared.route) {
+        std::string problem;
+        relay = ProxyRelay::start(*prepared.route, address, target.port, context.deadline,
+                                  context.stop, problem);
+        if (!relay) return errored("internal", problem, "this machine could not open a loopback port");
+        made.params.hostaddr = "127.0.0.1";
+        made.params.port = relay->port();
+        context.note(fmt::format("relaying 127.0.0.1:{} through the {}", relay->port(),
+                                 proxy_name(prepared.route->proxy)));
+    }
 
     context.note(fmt::format("opening {} sessions to {} at once", spec.count, endpoint));
     std::vector<PgSession> sessions;
@@ -145,13 +151,14 @@ Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
     // Tally: successes (with the value expected) and failures by category.
     std::vector<double> latencies;
     std::map<std::string, int> failures;
-    std::string first_message;
+    std::string first_message, local_message;
     PgSession* first_ok = nullptr;
     for (auto& s : sessions) {
         std::string category;
         if (s.state() == PgSession::State::failed) {
             category = s.category();
             if (first_message.empty()) first_message = s.failure(endpoint).message;
+            if (category == "internal" && local_message.empty()) local_message = s.failure(endpoint).message;
         } else if (spec.login.expect && s.values().front() != spec.login.expect) {
             category = "pg.query";
             if (first_message.empty())
@@ -169,8 +176,20 @@ Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
     int succeeded = static_cast<int>(latencies.size());
     int failed_count = spec.count - succeeded;
 
+    // Sessions this machine could not even start (out of descriptors): the server was never
+    // asked, so nothing here is its fault.
+    if (auto local = failures.find("internal"); local != failures.end())
+        return errored("internal",
+                       fmt::format("{} of {} sessions could not be started on this machine "
+                                   "(open-file limit {}): {}",
+                                   local->second, spec.count, open_file_limit(), local_message),
+                       "a shortage on the machine running connspec, not on the server: raise the "
+                       "open-file hard limit (ulimit -Hn, LimitNOFILE in systemd), lower count, "
+                       "or run fewer sessions cases at once (--jobs)");
+
     Outcome outcome = passed();
     outcome.property("address", endpoint);
+    if (prepared.route) outcome.property("via", prepared.route->proxy.display());
     outcome.property("opened", std::to_string(succeeded));
     outcome.property("failed", std::to_string(failed_count));
     double rate = static_cast<double>(succeeded) / spec.count;
@@ -179,12 +198,18 @@ Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
         outcome.property("connect_p50", ms(percentile(latencies, 0.50)));
         outcome.property("connect_p95", ms(percentile(latencies, 0.95)));
         outcome.property("connect_max", ms(latencies.back()));
+        // Every session's connect time, in milliseconds, ascending (the HTML report's histogram).
+        std::string times;
+        for (double l : latencies) times += fmt::format("{}{:.3f}", times.empty() ? "" : " ", l * 1000.0);
+        outcome.property("connect_times_ms", std::move(times));
     }
 
     // Headroom, asked on the first session that succeeded while all the others are still open.
+    // A failed headroom query (no right to read pg_stat_activity) leaves its session open:
+    // it is held like the others.
     if (first_ok && !cut_short) {
         first_ok->run_more(headroom_query);
-        drive(*first_ok, context.deadline, context.stop);
+        if (drive(*first_ok, context.deadline, context.stop) == WaitStatus::stopped) return interrupted();
         if (first_ok->state() == PgSession::State::ready && first_ok->values().size() > 1 &&
             first_ok->values()[1]) {
             const auto& text = *first_ok->values()[1];
@@ -192,8 +217,14 @@ Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
             outcome.property("max_connections", text.substr(0, space));
             if (space != std::string::npos)
                 outcome.property("connections_in_use", text.substr(space + 1));
+        } else if (first_ok->state() == PgSession::State::failed) {
+            context.note("the headroom query failed: " + first_ok->error().text);
         }
     }
+    // What is really open now is what the hold holds.
+    int held = 0;
+    for (const auto& s : sessions) held += s.open();
+    outcome.property("held", std::to_string(held));
 
     if (rate >= spec.min_success_rate && !cut_short) {
         // Enough open together: hold them for `hold`, still bounded by the deadline.
@@ -232,6 +263,16 @@ Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
                                       fmt::format("the deadline ended before {} sessions were held for {}",
                                                   succeeded, ms(std::chrono::duration<double>(spec.hold).count())),
                                       pg_hint("pg.timeout")));
+    // Sessions lost to failed tunnels: the proxy's category and message.
+    if (rate < spec.min_success_rate && relay) {
+        auto tally = relay->tally();
+        if (tally.first_failure && tally.failed * 2 >= failed_count) {
+            Outcome why = *tally.first_failure;
+            why.message = fmt::format("{} of {} tunnels through the proxy failed (first: {})",
+                                      tally.failed, tally.tunnels, why.message);
+            return with_properties(why);
+        }
+    }
     if (rate < spec.min_success_rate) {
         const std::string& dominant = by_count.front().first;
         std::string category = dominant == "pg.too_many_connections" || dominant == "pg.timeout"
@@ -252,7 +293,7 @@ Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
                                                   ms(static_cast<double>(spec.max_connect_p95->count()) / 1000.0)),
                                       "the server is slow to accept sessions: check its load, "
                                       "authentication cost (scram iterations, LDAP) and connection rate"));
-    outcome.message = fmt::format("{} of {} sessions open together, held {}; connect p95 {}", succeeded,
+    outcome.message = fmt::format("{} of {} sessions open together, held {}; connect p95 {}", held,
                                   spec.count, ms(std::chrono::duration<double>(spec.hold).count()),
                                   ms(p95));
     if (failed_count > 0) outcome.message += "; " + failure_summary();
@@ -264,7 +305,7 @@ Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
 CheckKind sessions_kind()
 {
     return {"sessions", "login", {Protocol::postgres}, "pg.timeout", parse, run,
-            /*options_may_hold_secrets=*/true};
+            /*options_may_hold_secrets=*/true, descriptors};
 }
 
 }  // namespace connspec

@@ -45,6 +45,8 @@ Outcome unreachable(const std::string& endpoint, int err)
                   "right");
 }
 
+}  // namespace
+
 // The category of a connect that the kernel ended with `err`.
 Outcome connect_failure(const std::string& endpoint, int err,
                         std::chrono::duration<double> waited)
@@ -62,11 +64,24 @@ Outcome connect_failure(const std::string& endpoint, int err,
     case EACCES:  // a local firewall rule forbids it
     case EPERM:
         return unreachable(endpoint, err);
+    case EMFILE:
+    case ENFILE:  // this machine's descriptors, never the target's doing
+        return errored("internal",
+                       fmt::format("cannot open a socket to {} on this machine: {}", endpoint,
+                                   std::strerror(err)),
+                       "a shortage on the machine running connspec, not on the target: raise the "
+                       "open-file hard limit (ulimit -Hn, LimitNOFILE in systemd) or run fewer "
+                       "cases at once (--jobs)");
     default:
         return errored("internal",
                        fmt::format("cannot connect to {}: {}", endpoint, std::strerror(err)),
                        "this machine could not make the attempt (out of sockets or ports?)");
     }
+}
+
+Outcome connect_timed_out(const std::string& endpoint, std::chrono::duration<double> waited)
+{
+    return timed_out(endpoint, waited);
 }
 
 // Resolves nothing: `address` must be numeric (brackets allowed).
@@ -88,6 +103,8 @@ bool numeric_sockaddr(const std::string& address, int port, sockaddr_storage& ou
     ::freeaddrinfo(found);
     return true;
 }
+
+namespace {
 
 struct Pending {
     std::size_t index;
@@ -121,6 +138,38 @@ WaitStatus wait_fd(int fd, short events, Deadline deadline, const StopSignal& st
         if (fds[0].revents) return WaitStatus::ready;
         if (left == 0 || millis_left(deadline) == 0) return WaitStatus::timeout;
     }
+}
+
+ConnectStart start_connect(const std::string& address, int port)
+{
+    ConnectStart start;
+    sockaddr_storage storage{};
+    socklen_t length = 0;
+    if (!numeric_sockaddr(address, port, storage, length)) {
+        start.error = -1;
+        return start;
+    }
+    UniqueFd fd(::socket(storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (!fd) {
+        start.error = errno;
+        return start;
+    }
+    if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&storage), length) == 0)
+        start.connected = true;
+    else if (errno != EINPROGRESS) {
+        start.error = errno;
+        return start;
+    }
+    start.fd = std::move(fd);
+    return start;
+}
+
+int finish_connect(int fd)
+{
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+    return err;
 }
 
 ProbeResults connect_all(const std::vector<Endpoint>& endpoints, Deadline deadline,

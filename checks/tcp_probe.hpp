@@ -2,6 +2,8 @@
 // `port_open` over several addresses and `ports_closed` over many ports.
 #pragma once
 
+#include <sys/socket.h>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +29,26 @@ struct ProbeResults {
 // endpoint accepts.
 ProbeResults connect_all(const std::vector<Endpoint>& endpoints, Deadline deadline,
                          const StopSignal& stop, bool stop_at_first_accept);
+
+// One non-blocking connect begun: `fd` is connecting (or connected when `connected`), or
+// `error` is the errno it failed with at once (-1: `address` is not numeric).
+struct ConnectStart {
+    UniqueFd fd;
+    bool connected = false;
+    int error = 0;
+};
+ConnectStart start_connect(const std::string& address, int port);
+// The connection's result once its socket is writable: 0 connected, else the errno.
+int finish_connect(int fd);
+// How a connect that ended with `err` after `waited` is reported (tcp.refused, ...).
+Outcome connect_failure(const std::string& endpoint, int err, std::chrono::duration<double> waited);
+// A connect still pending at the deadline (tcp.timeout).
+Outcome connect_timed_out(const std::string& endpoint, std::chrono::duration<double> waited);
+
+// The socket address of a numeric `address` (brackets allowed) and `port`; false when the
+// address is not numeric. Resolves nothing.
+bool numeric_sockaddr(const std::string& address, int port, sockaddr_storage& out,
+                      socklen_t& length);
 
 // "0.412 ms": how every check writes a latency.
 std::string format_latency(std::chrono::duration<double> latency);

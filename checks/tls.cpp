@@ -2,12 +2,15 @@
 // above max_version) is refused, each with a fresh connection offering exactly that version.
 #include "checks/tls.hpp"
 
-#include <future>
+#include <algorithm>
+#include <memory>
 
 #include <fmt/format.h>
 
+#include "checks/cipher_probe.hpp"
 #include "checks/received_chain.hpp"
 #include "checks/net.hpp"
+#include "checks/proxy_tunnel.hpp"
 #include "core/option_reader.hpp"
 
 namespace connspec {
@@ -31,6 +34,33 @@ std::unique_ptr<CaseSpec> parse(OptionReader& options)
     }
     if (auto probe = options.boolean("probe_below")) spec->probe_below = *probe;
     if (auto sni = options.string("sni")) spec->sni = *sni;
+    spec->direct = read_direct_negotiation(options);
+    if (auto list = options.string_or_strings("ciphers")) {
+        if (list->size() == 1 && (*list)[0].starts_with("mozilla-")) {
+            spec->ciphers = mozilla_profile((*list)[0]);
+            if (!spec->ciphers)
+                options.error("ciphers", fmt::format("unknown profile \"{}\": use \"mozilla-modern\", "
+                                                     "\"mozilla-intermediate\" or a list of "
+                                                     "OpenSSL cipher names",
+                                                     (*list)[0]));
+        } else {
+            CipherPolicy policy;
+            policy.name = "list";
+            // Names one by one, or OpenSSL's colon-separated form.
+            for (const auto& item : *list) {
+                std::string_view rest = item;
+                while (!rest.empty()) {
+                    auto colon = rest.find(':');
+                    auto name = rest.substr(0, colon);
+                    if (!name.empty()) policy.allowed.emplace_back(name);
+                    rest = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1);
+                }
+            }
+            if (policy.allowed.empty())
+                options.error("ciphers", "`ciphers` names no cipher");
+            spec->ciphers = std::move(policy);
+        }
+    }
     return spec;
 }
 
@@ -100,12 +130,46 @@ std::optional<Outcome> transport_outcome(const TlsHandshake& h, const std::strin
     }
 }
 
+constexpr const char* postgres_alpn = "postgresql";
+
 }  // namespace
+
+bool read_direct_negotiation(OptionReader& options)
+{
+    static const std::vector<std::string_view> choices{"postgres", "direct"};
+    if (options.has("negotiation")) return options.choice("negotiation", choices) == "direct";
+    return options.sibling_string("tls", "negotiation") == "direct";
+}
+
+void use_direct_negotiation(TlsClientOptions& options)
+{
+    options.protocol = Protocol::tls;
+    options.alpn = postgres_alpn;
+}
+
+std::optional<Outcome> check_direct_alpn(const TlsHandshake& handshake)
+{
+    if (handshake.end != TlsEnd::established || handshake.alpn == postgres_alpn) return std::nullopt;
+    return failed("tls.alpn",
+                  handshake.alpn.empty()
+                      ? fmt::format("direct TLS completed ({}) but the server selected no ALPN protocol, "
+                                    "not \"postgresql\"",
+                                    handshake.version)
+                      : fmt::format("direct TLS completed ({}) but the server selected ALPN \"{}\", "
+                                    "not \"postgresql\"",
+                                    handshake.version, handshake.alpn),
+                  "this port is not a PostgreSQL 17+ server accepting direct TLS (sslnegotiation=direct): "
+                  "a proxy or another TLS service answers; use negotiation = \"postgres\" or point at the server");
+}
 
 Outcome run_tls(const TlsSpec& spec, const Target& target, CheckContext& context)
 {
     ResolveResult resolved = target_addresses(target, context);
     if (!resolved.ok()) return *resolved.failure;
+    auto prepared = prepare_route(target, context.deadline, context.stop);
+    if (prepared.failure) return *prepared.failure;
+    const ProxyRoute* route = prepared.route ? &*prepared.route : nullptr;
+    if (route) context.note("through the " + proxy_name(route->proxy));
 
     TlsClientOptions options;
     options.protocol = target.protocol;
@@ -117,31 +181,52 @@ Outcome run_tls(const TlsSpec& spec, const Target& target, CheckContext& context
     options.security_level_zero = true;
     options.client_cert = target.client_cert;
     options.client_key = target.client_key;
+    if (spec.direct) use_direct_negotiation(options);
 
-    // Each probe is its own connection: they run at once (and, with one address to try,
-    // beside the main handshake), and are judged afterwards in version order.
+    // Each probe is its own connection: they run at once in one poll loop on this thread
+    // (beside the main handshake when there is one address to try), and are judged
+    // afterwards in version order.
     const std::vector<TlsVersion> probes = spec.probe_below ? versions_to_probe(spec)
                                                             : std::vector<TlsVersion>{};
     // The probes differ from the handshake only in their versions: one context for all.
     SharedTlsContext shared(options);
+    std::vector<std::unique_ptr<TlsAttempt>> probing;
     auto start_probes = [&](const std::string& address) {
-        std::vector<std::future<TlsDial>> started;
         for (TlsVersion version : probes) {
             TlsClientOptions probe = options;
             probe.min_version = probe.max_version = version;
-            auto dial = [&context, &target, &shared, address, probe] {
-                return dial_tls({address}, target.port, probe, context.deadline, context.stop,
-                                &shared);
-            };
-            started.push_back(std::async(std::launch::async, dial));
+            probing.push_back(std::make_unique<TlsAttempt>(
+                std::vector<std::string>{address}, target.port, probe, context.deadline, &shared,
+                route));
         }
-        return started;
     };
-    std::vector<std::future<TlsDial>> pending;
-    if (resolved.addresses.size() == 1) pending = start_probes(resolved.addresses.front());
-
-    TlsDial main = dial_tls(resolved.addresses, target.port, options, context.deadline,
-                            context.stop, &shared);
+    // The cipher chains likewise (see cipher_probe.hpp).
+    std::vector<std::unique_ptr<CipherChain>> chains;
+    auto start_chains = [&](const std::string& address) {
+        if (spec.ciphers)
+            chains = cipher_chains(*spec.ciphers, address, target.port, options, context.deadline,
+                                   &shared, route);
+    };
+    auto tasks = [&](PollTask* first) {
+        std::vector<PollTask*> all;
+        if (first) all.push_back(first);
+        for (auto& p : probing) all.push_back(p.get());
+        for (auto& c : chains) all.push_back(c.get());
+        return all;
+    };
+    // The handshake asks for a stapled OCSP response, for the certificate case's revocation.
+    TlsClientOptions main_options = options;
+    main_options.request_ocsp_status = true;
+    TlsAttempt main_attempt(resolved.addresses, target.port, main_options, context.deadline, &shared,
+                            route);
+    if (resolved.addresses.size() == 1) {
+        start_probes(resolved.addresses.front());
+        start_chains(resolved.addresses.front());
+    }
+    // With one address the probes run beside the handshake; with several, once it is known
+    // which address accepted.
+    run_poll_loop(tasks(&main_attempt), context.stop);
+    TlsDial main = main_attempt.take_result();
     if (main.failure) return *main.failure;
     const TlsHandshake& negotiated = main.handshake;
     const std::string endpoint = format_endpoint(main.address, target.port);
@@ -152,12 +237,18 @@ Outcome run_tls(const TlsSpec& spec, const Target& target, CheckContext& context
         return errored("tls.version", negotiated.detail,
                        "this build of OpenSSL cannot offer the requested versions");
 
+    if (resolved.addresses.size() != 1) {
+        start_probes(main.address);
+        start_chains(main.address);
+        run_poll_loop(tasks(nullptr), context.stop);
+    }
+    if (context.stop.requested()) return interrupted();
+
     std::vector<TlsVersion> refused, accepted;
     std::vector<std::string> inconclusive;
     if (spec.probe_below) {
-        if (pending.empty()) pending = start_probes(main.address);
         std::vector<TlsDial> dials;
-        for (auto& p : pending) dials.push_back(p.get());
+        for (auto& p : probing) dials.push_back(p->take_result());
         for (std::size_t i = 0; i < probes.size(); ++i) {
             const TlsVersion version = probes[i];
             const TlsDial& dial = dials[i];
@@ -182,6 +273,31 @@ Outcome run_tls(const TlsSpec& spec, const Target& target, CheckContext& context
         }
     }
 
+    // The ciphers outside the policy that the server picked, in OpenSSL's order.
+    std::vector<std::string> accepted_ciphers, accepted_groups, cipher_inconclusive;
+    bool cipher_timeout = false;
+    int cipher_handshakes = 0;
+    for (const auto& chain : chains) {
+        for (const auto& line : chain->log) context.note(fmt::format("{} ciphers: {}", endpoint, line));
+        auto& into = chain->what() == CipherChain::Offer::groups ? accepted_groups : accepted_ciphers;
+        into.insert(into.end(), chain->accepted.begin(), chain->accepted.end());
+        cipher_inconclusive.insert(cipher_inconclusive.end(), chain->inconclusive.begin(),
+                                   chain->inconclusive.end());
+        cipher_timeout |= chain->timed_out;
+        cipher_handshakes += chain->handshakes;
+    }
+    if (spec.ciphers) {
+        const auto& order = offerable_ciphers();
+        std::sort(accepted_ciphers.begin(), accepted_ciphers.end(), [&](const auto& a, const auto& b) {
+            return std::find(order.begin(), order.end(), a) < std::find(order.begin(), order.end(), b);
+        });
+        for (const auto& name : spec.ciphers->allowed)
+            if (!is_tls13_suite(name)
+                && std::find(order.begin(), order.end(), name) == order.end())
+                context.note(fmt::format("ciphers: {} is not a cipher this client knows; it is "
+                                         "allowed but never offered", name));
+    }
+
     Outcome outcome;
     if (!accepted.empty()) {
         std::string where = spec.max_version
@@ -197,14 +313,52 @@ Outcome run_tls(const TlsSpec& spec, const Target& target, CheckContext& context
                                      tls_version_name(spec.min_version), negotiated.detail),
                          "check the server's TLS setup (certificate, key, protocol versions, "
                          "client certificate) and that this port speaks TLS");
+    } else if (!accepted_ciphers.empty() || !accepted_groups.empty()) {
+        std::vector<std::string> what;
+        if (!accepted_ciphers.empty())
+            what.push_back(fmt::format("{} cipher{} ({})", accepted_ciphers.size(),
+                                       accepted_ciphers.size() == 1 ? "" : "s",
+                                       fmt::join(accepted_ciphers, ", ")));
+        if (!accepted_groups.empty())
+            what.push_back(fmt::format("{} group{} ({})", accepted_groups.size(),
+                                       accepted_groups.size() == 1 ? "" : "s",
+                                       fmt::join(accepted_groups, ", ")));
+        outcome = failed("tls.cipher",
+                         fmt::format("server accepts {} outside {}", fmt::join(what, " and "),
+                                     spec.ciphers->describe()),
+                         !accepted_groups.empty() && accepted_ciphers.empty()
+                             ? fmt::format("allow only the groups {} (PostgreSQL: ssl_ecdh_curve = "
+                                           "'prime256v1')",
+                                           fmt::join(spec.ciphers->groups, ", "))
+                         : spec.ciphers->allowed.empty()
+                             ? "allow no TLS 1.2 cipher: serve TLS 1.3 only (PostgreSQL: "
+                               "ssl_min_protocol_version = 'TLSv1.3')"
+                             : fmt::format("allow only the policy's ciphers (PostgreSQL: "
+                                           "ssl_ciphers = '{}')",
+                                           fmt::join(spec.ciphers->allowed, ":")));
+    } else if (cipher_timeout) {
+        outcome = failed("tls.timeout",
+                         fmt::format("probing ciphers: {}", fmt::join(cipher_inconclusive, "; ")),
+                         "the server accepted TCP but did not complete TLS in time: check that this "
+                         "port is the TLS service and that the server is not overloaded");
     } else if (!inconclusive.empty()) {
         outcome = errored("tls.version",
                           fmt::format("inconclusive: {}", fmt::join(inconclusive, "; ")),
                           "a refusal is only counted from a protocol_version or handshake_failure "
                           "alert, or a close, before the ServerHello; rerun, or check the "
                           "server's log for why it answered otherwise");
+    } else if (!cipher_inconclusive.empty()) {
+        outcome = errored("tls.cipher",
+                          fmt::format("cipher probe inconclusive: {}",
+                                      fmt::join(cipher_inconclusive, "; ")),
+                          "a cipher counts as refused only when the server refuses the whole "
+                          "offer (an alert or a close before its ServerHello); rerun, or check "
+                          "the server's log");
+    } else if (auto alpn = spec.direct ? check_direct_alpn(negotiated) : std::nullopt) {
+        outcome = std::move(*alpn);
     } else {
         std::string message = fmt::format("{} ({})", negotiated.version, negotiated.cipher);
+        if (spec.ciphers) message += fmt::format("; no cipher outside {}", spec.ciphers->name);
         if (!refused.empty()) message += fmt::format("; refused {}", names(refused));
         outcome = passed(message);
     }
@@ -214,14 +368,25 @@ Outcome run_tls(const TlsSpec& spec, const Target& target, CheckContext& context
             received->chain = std::move(main.handshake.chain);  // last use of the chain here
             received->sni = options.sni;
             received->endpoint = endpoint;
+            received->stapled_ocsp = std::move(main.handshake.stapled_ocsp);
             outcome.handoff = std::move(received);
         }
         outcome.property("version", negotiated.version);
         outcome.property("cipher", negotiated.cipher);
+        if (spec.direct) outcome.property("alpn", negotiated.alpn.empty() ? "none" : negotiated.alpn);
     }
     if (spec.probe_below) outcome.property("refused_versions", refused.empty() ? "none" : names(refused));
     if (!accepted.empty()) outcome.property("accepted_versions", names(accepted));
+    if (spec.ciphers) {
+        outcome.property("cipher_policy", spec.ciphers->describe());
+        outcome.property("cipher_handshakes", std::to_string(cipher_handshakes));
+        if (!accepted_ciphers.empty())
+            outcome.property("accepted_ciphers", fmt::format("{}", fmt::join(accepted_ciphers, ", ")));
+        if (!accepted_groups.empty())
+            outcome.property("accepted_groups", fmt::format("{}", fmt::join(accepted_groups, ", ")));
+    }
     outcome.property("endpoint", endpoint);
+    if (route) outcome.property("via", route->proxy.display());
     return outcome;
 }
 

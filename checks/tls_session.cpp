@@ -1,7 +1,10 @@
 #include "checks/tls_session.hpp"
 
+#include "checks/proxy_tunnel.hpp"
+
 #include <arpa/inet.h>
 #include <openssl/err.h>
+#include <openssl/objects.h>
 #include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -13,6 +16,8 @@
 #include <mutex>
 
 #include <fmt/format.h>
+
+#include "checks/tcp_probe.hpp"
 
 namespace connspec {
 
@@ -54,6 +59,17 @@ std::string server_name_for(const std::string& preferred, const std::string& hos
     return {};
 }
 
+// What the server did, seen through OpenSSL's message callback.
+struct TlsAttempt::Trace {
+    bool client_hello_sent = false;
+    bool server_hello_seen = false;
+    bool certificate_request_seen = false;
+    bool session_ticket_seen = false;  // TLS 1.3: the server accepted our certificate (or none)
+    int alert_received = -1;  // description of the first alert from the server
+    bool alert_received_before_server_hello = false;
+    int alert_sent = -1;      // description of the first alert we sent
+};
+
 namespace {
 
 int openssl_version(TlsVersion version)
@@ -92,16 +108,8 @@ int refuse_passphrase(char*, int, int, void*)
     return 0;
 }
 
-// What the server did, seen through OpenSSL's message callback.
-struct HandshakeTrace {
-    bool client_hello_sent = false;
-    bool server_hello_seen = false;
-    bool certificate_request_seen = false;
-    bool session_ticket_seen = false;  // TLS 1.3: the server accepted our certificate (or none)
-    int alert_received = -1;  // description of the first alert from the server
-    bool alert_received_before_server_hello = false;
-    int alert_sent = -1;      // description of the first alert we sent
-};
+using HandshakeTrace = TlsAttempt::Trace;
+
 
 void trace_message(int write_p, int, int content_type, const void* buf, std::size_t len, SSL*,
                    void* arg)
@@ -159,67 +167,6 @@ TlsHandshake ended(TlsEnd end, std::string detail)
     return h;
 }
 
-// Waits for `events` on fd; nullopt when ready, else the handshake's end.
-std::optional<TlsHandshake> wait_for(int fd, short events, Deadline deadline,
-                                     const StopSignal& stop, const char* waiting_for)
-{
-    switch (wait_fd(fd, events, deadline, stop)) {
-    case WaitStatus::ready: return std::nullopt;
-    case WaitStatus::stopped: return ended(TlsEnd::stopped, "interrupted");
-    case WaitStatus::timeout:
-        return ended(TlsEnd::timeout, fmt::format("no {} before the deadline", waiting_for));
-    }
-    return std::nullopt;
-}
-
-// PostgreSQL's SSLRequest: length 8, code 80877103; the server answers one byte
-// (read_ssl_answer).
-std::optional<TlsHandshake> send_ssl_request(int fd, Deadline deadline, const StopSignal& stop)
-{
-    static constexpr std::array<unsigned char, 8> request{0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f};
-    std::size_t sent = 0;
-    while (sent < request.size()) {
-        ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-        if (n > 0) {
-            sent += static_cast<std::size_t>(n);
-            continue;
-        }
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-            if (auto end = wait_for(fd, POLLOUT, deadline, stop, "room to send the SSLRequest"))
-                return end;
-            continue;
-        }
-        return ended(TlsEnd::failed,
-                     fmt::format("sending the SSLRequest failed: {}", std::strerror(errno)));
-    }
-    return std::nullopt;
-}
-
-// 'S': go on with the handshake (nullopt); 'N': no TLS; anything else is a failure.
-std::optional<TlsHandshake> read_ssl_answer(int fd, Deadline deadline, const StopSignal& stop)
-{
-    for (;;) {
-        unsigned char answer = 0;
-        // Exactly one byte: anything after 'S' belongs to the TLS handshake.
-        ssize_t n = ::recv(fd, &answer, 1, 0);
-        if (n == 1) {
-            if (answer == 'S') return std::nullopt;
-            if (answer == 'N') return ended(TlsEnd::unsupported, "server does not offer TLS");
-            return ended(TlsEnd::failed,
-                         fmt::format("server answered the SSLRequest with {} instead of 'S' or 'N'",
-                                     describe_byte(answer)));
-        }
-        if (n == 0)
-            return ended(TlsEnd::failed, "server closed the connection after the SSLRequest");
-        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-            if (auto end = wait_for(fd, POLLIN, deadline, stop, "answer to the SSLRequest"))
-                return end;
-            continue;
-        }
-        return ended(TlsEnd::failed, fmt::format("reading the answer to the SSLRequest failed: {}",
-                                                 std::strerror(errno)));
-    }
-}
 
 // Everything but the versions, which each connection sets (see SharedTlsContext).
 std::unique_ptr<SSL_CTX, SslCtxFree> client_context(const TlsClientOptions& options,
@@ -271,35 +218,6 @@ CertificateChain peer_chain(SSL* ssl)
     return chain;
 }
 
-// TLS 1.3 completes on the client before the server has judged the client certificate;
-// when the server asked for one, give it a moment to reject ours with an alert. A session
-// ticket means it accepted: OpenSSL servers send one right after checking the certificate.
-std::optional<std::string> late_rejection(SSL* ssl, int fd, const HandshakeTrace& trace,
-                                          Deadline deadline, const StopSignal& stop)
-{
-    Deadline until = std::min(deadline, Clock::now() + std::chrono::milliseconds(300));
-    for (;;) {
-        if (trace.session_ticket_seen) return std::nullopt;
-        ERR_clear_error();
-        std::array<char, 512> discard{};
-        int n = SSL_read(ssl, discard.data(), static_cast<int>(discard.size()));
-        if (n > 0) return std::nullopt;  // the server talks to us: it accepted
-        int error = SSL_get_error(ssl, n);
-        if (error == SSL_ERROR_WANT_READ) {
-            if (wait_fd(fd, POLLIN, until, stop) != WaitStatus::ready) return std::nullopt;
-            continue;
-        }
-        if (error == SSL_ERROR_WANT_WRITE) {
-            if (wait_fd(fd, POLLOUT, until, stop) != WaitStatus::ready) return std::nullopt;
-            continue;
-        }
-        if (error == SSL_ERROR_ZERO_RETURN)
-            return std::string("server closed the TLS session right after the handshake");
-        std::string why = openssl_error_text();
-        return "server rejected the session after the handshake"
-               + (why.empty() ? std::string() : ": " + why);
-    }
-}
 
 TlsHandshake classify_failure(const HandshakeTrace& trace, int ssl_error, int saved_errno,
                               const TlsClientOptions& options)
@@ -370,118 +288,407 @@ SSL_CTX* SharedTlsContext::get(std::string& problem)
     return ctx_;
 }
 
-TlsHandshake tls_handshake(int fd, const TlsClientOptions& options, Deadline deadline,
-                           const StopSignal& stop, SharedTlsContext* shared)
+namespace {
+
+// PostgreSQL's SSLRequest: length 8, code 80877103; the server answers one byte.
+constexpr std::array<unsigned char, 8> ssl_request{0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f};
+
+// How long a TLS 1.3 client waits after its handshake for the server to reject its
+// certificate (see step_late).
+constexpr std::chrono::milliseconds late_rejection_wait{300};
+
+}  // namespace
+
+TlsAttempt::TlsAttempt(std::vector<std::string> addresses, int port, TlsClientOptions options,
+                       Deadline deadline, SharedTlsContext* shared, const ProxyRoute* route)
+    : addresses_(std::move(addresses)), port_(port), options_(std::move(options)),
+      deadline_(deadline), shared_(shared), route_(route), due_(deadline),
+      trace_(std::make_unique<Trace>())
 {
     ignore_sigpipe_once();
-    const bool postgres = options.protocol == Protocol::postgres;
-    // The SSLRequest first: the server answers it while this side makes its TLS context.
-    if (postgres) {
-        if (auto end = send_ssl_request(fd, deadline, stop)) return std::move(*end);
+    if (addresses_.empty()) {
+        fail_connect(errored("internal", "no address to connect to", ""));
+        return;
     }
-    std::string problem;
-    std::unique_ptr<SSL_CTX, SslCtxFree> own;
-    SSL_CTX* ctx = shared ? shared->get(problem) : (own = client_context(options, problem)).get();
-    if (!ctx) {
-        ERR_clear_error();
-        return ended(TlsEnd::client_setup, problem);
-    }
-    if (postgres) {
-        if (auto end = read_ssl_answer(fd, deadline, stop)) return std::move(*end);
-    }
+    connect_next();
+}
 
-    std::unique_ptr<SSL, SslFree> ssl(SSL_new(ctx));
-    if (!ssl || SSL_set_fd(ssl.get(), fd) != 1) {
-        auto h = ended(TlsEnd::client_setup, "cannot set up the TLS session: " + openssl_error_text());
+TlsAttempt::~TlsAttempt()
+{
+    SSL_free(ssl_);
+    SSL_CTX_free(own_ctx_);
+}
+
+void TlsAttempt::fail_connect(Outcome failure)
+{
+    dial_.failure = std::move(failure);
+    state_ = State::done;
+    fd_.reset();
+}
+
+// Starts a connect to the next address; moves past those that fail at once.
+void TlsAttempt::connect_next()
+{
+    while (next_address_ < addresses_.size()) {
+        const std::string& address = addresses_[next_address_++];
+        connect_started_ = Clock::now();
+        // Through `via`: connect to the proxy, then tunnel (State::tunnelling).
+        ConnectStart start = route_ ? start_connect(route_->addresses.front(), route_->proxy.port)
+                                    : start_connect(address, port_);
+        dial_.address = address;
+        if (start.error == -1) {
+            dial_.failure = errored("internal", "not a numeric address: " + address,
+                                    "this is a bug in connspec: addresses are resolved first");
+            continue;
+        }
+        if (start.error != 0) {
+            dial_.failure = connect_failure(format_endpoint(address, port_), start.error,
+                                            Clock::now() - connect_started_);
+            if (route_) dial_.failure = proxy_connect_failure(route_->proxy, *dial_.failure);
+            continue;
+        }
+        fd_ = std::move(start.fd);
+        state_ = State::connecting;
+        events_ = POLLOUT;
+        due_ = deadline_;
+        if (start.connected) connected();
+        return;
+    }
+    state_ = State::done;
+    fd_.reset();
+}
+
+void TlsAttempt::connected()
+{
+    dial_.failure.reset();
+    if (route_ && !tunnel_) {
+        // Connected to the proxy: the tunnel's handshake first.
+        tunnel_.emplace(*route_, dial_.address, port_);
+        state_ = State::tunnelling;
+        events_ = tunnel_->events();
+        step_tunnel();
+        return;
+    }
+    if (options_.protocol == Protocol::postgres) {
+        state_ = State::sending_request;
+        events_ = POLLOUT;
+        send_request();
+    } else {
+        begin_handshake();
+    }
+}
+
+void TlsAttempt::on_ready()
+{
+    switch (state_) {
+    case State::connecting: {
+        int err = finish_connect(fd_.get());
+        if (err == 0) {
+            connected();
+            return;
+        }
+        dial_.failure = connect_failure(format_endpoint(dial_.address, port_), err,
+                                        Clock::now() - connect_started_);
+        if (route_) dial_.failure = proxy_connect_failure(route_->proxy, *dial_.failure);
+        fd_.reset();
+        connect_next();
+        return;
+    }
+    case State::tunnelling: step_tunnel(); return;
+    case State::sending_request: send_request(); return;
+    case State::reading_answer: read_answer(); return;
+    case State::handshaking: step_handshake(); return;
+    case State::late: step_late(); return;
+    case State::done: return;
+    }
+}
+
+void TlsAttempt::on_due()
+{
+    const char* waiting = nullptr;
+    switch (state_) {
+    case State::connecting:
+        // The deadline of the whole attempt: the rest of the addresses get no time either.
+        fail_connect(route_ ? proxy_connect_failure(route_->proxy,
+                                                    connect_timed_out(format_endpoint(dial_.address, port_),
+                                                                      Clock::now() - connect_started_))
+                            : connect_timed_out(format_endpoint(dial_.address, port_),
+                                                Clock::now() - connect_started_));
+        return;
+    case State::tunnelling:
+        fail_connect(tunnel_->timed_out(Clock::now() - connect_started_));
+        return;
+    case State::sending_request: waiting = "room to send the SSLRequest"; break;
+    case State::reading_answer: waiting = "answer to the SSLRequest"; break;
+    case State::handshaking:
+        waiting = trace_->server_hello_seen ? "end of the TLS handshake"
+                  : trace_->client_hello_sent ? "ServerHello"
+                                              : "room to send the ClientHello";
+        break;
+    case State::late: finish(std::move(established_)); return;  // no rejection came: accepted
+    case State::done: return;
+    }
+    TlsHandshake h = ended(TlsEnd::timeout, fmt::format("no {} before the deadline", waiting));
+    h.server_hello_seen = trace_->server_hello_seen;
+    finish(std::move(h));
+}
+
+void TlsAttempt::on_stop()
+{
+    if (state_ == State::done) return;
+    if (state_ == State::connecting) {
+        fail_connect(interrupted());
+        return;
+    }
+    TlsHandshake h = ended(TlsEnd::stopped, "interrupted");
+    h.server_hello_seen = trace_->server_hello_seen;
+    finish(std::move(h));
+}
+
+void TlsAttempt::finish(TlsHandshake handshake)
+{
+    if (ssl_) {
+        if (handshake.end == TlsEnd::established) SSL_shutdown(ssl_);  // one close_notify
+        SSL_free(ssl_);
+        ssl_ = nullptr;
+    }
+    ERR_clear_error();
+    dial_.handshake = std::move(handshake);
+    state_ = State::done;
+    fd_.reset();
+}
+
+// The SSLRequest first: the server answers it while this side makes its TLS context.
+void TlsAttempt::send_request()
+{
+    while (request_sent_ < ssl_request.size()) {
+        ssize_t n = ::send(fd_.get(), ssl_request.data() + request_sent_,
+                           ssl_request.size() - request_sent_, MSG_NOSIGNAL);
+        if (n > 0) {
+            request_sent_ += static_cast<std::size_t>(n);
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+        finish(ended(TlsEnd::failed,
+                     fmt::format("sending the SSLRequest failed: {}", std::strerror(errno))));
+        return;
+    }
+    // Made (once) while the server answers.
+    std::string problem;
+    if (!context(problem)) {
+        finish(ended(TlsEnd::client_setup, problem));
+        return;
+    }
+    state_ = State::reading_answer;
+    events_ = POLLIN;
+    read_answer();
+}
+
+// 'S': go on with the handshake; 'N': no TLS; anything else is a failure.
+void TlsAttempt::read_answer()
+{
+    unsigned char answer = 0;
+    // Exactly one byte: anything after 'S' belongs to the TLS handshake.
+    ssize_t n = ::recv(fd_.get(), &answer, 1, 0);
+    if (n == 1) {
+        if (answer == 'S') {
+            begin_handshake();
+        } else if (answer == 'N') {
+            finish(ended(TlsEnd::unsupported, "server does not offer TLS"));
+        } else {
+            finish(ended(TlsEnd::failed,
+                         fmt::format("server answered the SSLRequest with {} instead of 'S' or 'N'",
+                                     describe_byte(answer))));
+        }
+        return;
+    }
+    if (n == 0) {
+        finish(ended(TlsEnd::failed, "server closed the connection after the SSLRequest"));
+        return;
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
+    finish(ended(TlsEnd::failed, fmt::format("reading the answer to the SSLRequest failed: {}",
+                                             std::strerror(errno))));
+}
+
+SSL_CTX* TlsAttempt::context(std::string& problem)
+{
+    if (shared_) return shared_->get(problem);
+    if (!own_ctx_) {
+        own_ctx_ = client_context(options_, problem).release();
         ERR_clear_error();
-        return h;
+    }
+    if (!own_ctx_ && problem.empty()) problem = "cannot create a TLS context";
+    return own_ctx_;
+}
+
+void TlsAttempt::begin_handshake()
+{
+    std::string problem;
+    SSL_CTX* ctx = context(problem);
+    if (!ctx) {
+        finish(ended(TlsEnd::client_setup, problem));
+        return;
+    }
+    ssl_ = SSL_new(ctx);
+    if (!ssl_ || SSL_set_fd(ssl_, fd_.get()) != 1) {
+        finish(ended(TlsEnd::client_setup, "cannot set up the TLS session: " + openssl_error_text()));
+        return;
     }
     // Per connection, so that one context serves every version; they override any
     // MinProtocol of the system configuration.
-    if (SSL_set_min_proto_version(ssl.get(), openssl_version(options.min_version)) != 1
-        || SSL_set_max_proto_version(ssl.get(), openssl_version(options.max_version)) != 1) {
-        auto h = ended(TlsEnd::client_setup,
-                       "this client cannot restrict the TLS versions: " + openssl_error_text());
-        ERR_clear_error();
-        return h;
+    if (SSL_set_min_proto_version(ssl_, openssl_version(options_.min_version)) != 1
+        || SSL_set_max_proto_version(ssl_, openssl_version(options_.max_version)) != 1) {
+        finish(ended(TlsEnd::client_setup,
+                     "this client cannot restrict the TLS versions: " + openssl_error_text()));
+        return;
     }
-    HandshakeTrace trace;
-    SSL_set_msg_callback(ssl.get(), trace_message);
-    SSL_set_msg_callback_arg(ssl.get(), &trace);
-    if (!options.sni.empty()) SSL_set_tlsext_host_name(ssl.get(), options.sni.c_str());
+    if (!options_.cipher_list.empty()
+        && SSL_set_cipher_list(ssl_, options_.cipher_list.c_str()) != 1) {
+        finish(ended(TlsEnd::not_offered,
+                     fmt::format("this client cannot offer the ciphers {}: {}",
+                                 options_.cipher_list, openssl_error_text())));
+        return;
+    }
+    if (!options_.groups_list.empty()
+        && SSL_set1_groups_list(ssl_, options_.groups_list.c_str()) != 1) {
+        finish(ended(TlsEnd::not_offered,
+                     fmt::format("this client cannot offer the groups {}: {}",
+                                 options_.groups_list, openssl_error_text())));
+        return;
+    }
+    if (options_.request_ocsp_status) SSL_set_tlsext_status_type(ssl_, TLSEXT_STATUSTYPE_ocsp);
+    SSL_set_msg_callback(ssl_, trace_message);
+    SSL_set_msg_callback_arg(ssl_, trace_.get());
+    if (!options_.sni.empty()) SSL_set_tlsext_host_name(ssl_, options_.sni.c_str());
+    if (!options_.alpn.empty()) {
+        // Wire format: each protocol name preceded by its length.
+        std::string wire = static_cast<char>(options_.alpn.size()) + options_.alpn;
+        SSL_set_alpn_protos(ssl_, reinterpret_cast<const unsigned char*>(wire.data()),
+                            static_cast<unsigned>(wire.size()));
+    }
+    state_ = State::handshaking;
+    events_ = POLLOUT;
+    step_handshake();
+}
 
-    TlsHandshake result;
-    for (;;) {
-        ERR_clear_error();
-        errno = 0;
-        int r = SSL_connect(ssl.get());
-        if (r == 1) {
-            result.end = TlsEnd::established;
-            break;
-        }
-        int error = SSL_get_error(ssl.get(), r);
+void TlsAttempt::step_handshake()
+{
+    ERR_clear_error();
+    errno = 0;
+    int r = SSL_connect(ssl_);
+    if (r != 1) {
+        int error = SSL_get_error(ssl_, r);
         int saved_errno = errno;
         if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
-            const char* waiting = trace.server_hello_seen ? "end of the TLS handshake"
-                                  : trace.client_hello_sent ? "ServerHello"
-                                                            : "room to send the ClientHello";
-            if (auto end = wait_for(fd, error == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT,
-                                    deadline, stop, waiting)) {
-                end->server_hello_seen = trace.server_hello_seen;
-                ERR_clear_error();
-                return std::move(*end);
-            }
-            continue;
+            events_ = error == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+            return;
         }
-        result = classify_failure(trace, error, saved_errno, options);
-        result.chain = peer_chain(ssl.get());
-        ERR_clear_error();
-        return result;
+        TlsHandshake h = classify_failure(*trace_, error, saved_errno, options_);
+        h.chain = peer_chain(ssl_);
+        if (trace_->server_hello_seen) {
+            if (const SSL_CIPHER* picked = SSL_get_current_cipher(ssl_))
+                h.cipher = SSL_CIPHER_get_name(picked);
+        }
+        finish(std::move(h));
+        return;
     }
 
-    result.server_hello_seen = true;
-    result.version = SSL_get_version(ssl.get());
-    result.cipher = SSL_get_cipher_name(ssl.get());
-    result.chain = peer_chain(ssl.get());
-    result.detail = fmt::format("{} ({})", result.version, result.cipher);
+    TlsHandshake h;
+    h.end = TlsEnd::established;
+    h.server_hello_seen = true;
+    h.version = SSL_get_version(ssl_);
+    h.cipher = SSL_get_cipher_name(ssl_);
+    {
+        const unsigned char* selected = nullptr;
+        unsigned length = 0;
+        SSL_get0_alpn_selected(ssl_, &selected, &length);
+        if (selected) h.alpn.assign(reinterpret_cast<const char*>(selected), length);
+    }
+    if (int nid = SSL_get_negotiated_group(ssl_); nid > 0 && (nid & TLSEXT_nid_unknown) == 0) {
+        if (const char* name = OBJ_nid2sn(nid)) h.group = name;
+    }
+    h.chain = peer_chain(ssl_);
+    h.detail = fmt::format("{} ({})", h.version, h.cipher);
+    if (options_.request_ocsp_status) {
+        const unsigned char* response = nullptr;
+        long length = SSL_get_tlsext_status_ocsp_resp(ssl_, &response);
+        if (response && length > 0) h.stapled_ocsp.assign(response, response + length);
+    }
+    // TLS 1.3 completes on the client before the server has judged the client certificate;
+    // when the server asked for one, give it a moment to reject ours with an alert. A session
+    // ticket means it accepted: OpenSSL servers send one right after checking the certificate.
     // PostgreSQL never rejects a missing client certificate in the handshake (pg_hba does,
     // later), only one it cannot verify: wait there only when we presented one.
-    bool may_reject_late = trace.certificate_request_seen
-                           && SSL_version(ssl.get()) == TLS1_3_VERSION
-                           && (options.protocol != Protocol::postgres || !options.client_cert.empty());
-    if (may_reject_late) {
-        if (auto rejection = late_rejection(ssl.get(), fd, trace, deadline, stop)) {
-            result.end = TlsEnd::failed;
-            result.detail = *rejection;
-        }
+    bool may_reject_late = trace_->certificate_request_seen
+                           && SSL_version(ssl_) == TLS1_3_VERSION
+                           && (options_.protocol != Protocol::postgres
+                               || !options_.client_cert.empty());
+    if (!may_reject_late) {
+        finish(std::move(h));
+        return;
     }
-    SSL_shutdown(ssl.get());  // one close_notify, no wait for the answer
+    established_ = std::move(h);
+    state_ = State::late;
+    events_ = POLLIN;
+    due_ = std::min(deadline_, Clock::now() + late_rejection_wait);
+    step_late();
+}
+
+void TlsAttempt::step_late()
+{
+    if (trace_->session_ticket_seen) {
+        finish(std::move(established_));
+        return;
+    }
     ERR_clear_error();
-    return result;
+    std::array<char, 512> discard{};
+    int n = SSL_read(ssl_, discard.data(), static_cast<int>(discard.size()));
+    if (n > 0 || trace_->session_ticket_seen) {  // the server talks to us: it accepted
+        finish(std::move(established_));
+        return;
+    }
+    int error = SSL_get_error(ssl_, n);
+    if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
+        events_ = error == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+        return;
+    }
+    TlsHandshake h = std::move(established_);
+    h.end = TlsEnd::failed;
+    if (error == SSL_ERROR_ZERO_RETURN) {
+        h.detail = "server closed the TLS session right after the handshake";
+    } else {
+        std::string why = openssl_error_text();
+        h.detail = "server rejected the session after the handshake"
+                   + (why.empty() ? std::string() : ": " + why);
+    }
+    finish(std::move(h));
+}
+
+void TlsAttempt::step_tunnel()
+{
+    switch (tunnel_->step(fd_.get())) {
+    case ProxyHandshake::Progress::more: events_ = tunnel_->events(); return;
+    case ProxyHandshake::Progress::done: connected(); return;
+    case ProxyHandshake::Progress::failed: {
+        // The proxy decided (refused, wrong credentials): another address would fare the same
+        // only if it is the same refusal, so try the next one like a refused connect.
+        dial_.failure = tunnel_->failure();
+        tunnel_.reset();
+        fd_.reset();
+        connect_next();
+        return;
+    }
+    }
 }
 
 TlsDial dial_tls(const std::vector<std::string>& addresses, int port,
                  const TlsClientOptions& options, Deadline deadline, const StopSignal& stop,
-                 SharedTlsContext* shared)
+                 SharedTlsContext* shared, const ProxyRoute* route)
 {
-    TlsDial dial;
-    if (addresses.empty()) {
-        dial.failure = errored("internal", "no address to connect to", "");
-        return dial;
-    }
-    for (const auto& address : addresses) {
-        ConnectResult connection = connect_tcp(address, port, deadline, stop);
-        if (!connection.ok()) {
-            dial.failure = connection.failure;
-            if (stop.requested() || millis_left(deadline) == 0) break;
-            continue;
-        }
-        dial.failure.reset();
-        dial.address = address;
-        dial.handshake = tls_handshake(connection.fd.get(), options, deadline, stop, shared);
-        return dial;
-    }
-    return dial;
+    TlsAttempt attempt(addresses, port, options, deadline, shared, route);
+    run_poll_loop({&attempt}, stop);
+    return attempt.take_result();
 }
 
 }  // namespace connspec

@@ -30,6 +30,8 @@ public:
     virtual std::optional<Duration> duration(std::string_view key) = 0;
     virtual std::optional<std::vector<std::string>> strings(std::string_view key) = 0;
     virtual std::optional<std::vector<int>> ports(std::string_view key) = 0;
+    // A string or an array of strings (a string comes back as a list of one).
+    virtual std::optional<std::vector<std::string>> string_or_strings(std::string_view key) = 0;
     // A path option, resolved against the suite file's folder.
     virtual std::optional<std::string> path(std::string_view key) = 0;
     // A string that must be one of `choices`.
@@ -45,6 +47,13 @@ public:
                                                       std::string_view key) = 0;
     virtual std::optional<std::string> sibling_path(std::string_view case_name,
                                                     std::string_view key) = 0;
+
+    virtual std::optional<std::vector<std::string>> sibling_strings(std::string_view case_name,
+                                                                    std::string_view key) = 0;
+
+    // The value of environment variable `name` is a secret of the run (password_env): no
+    // outcome, log or report may show it.
+    virtual void secret_variable(std::string_view name) { (void)name; }
 
     // Records a mistake about `key` (or the case table itself when key is empty), at its position.
     virtual void error(std::string_view key, std::string message) = 0;

@@ -69,6 +69,7 @@ bool is_transient(std::string_view category)
         std::string_view{"tcp.refused"}, std::string_view{"tcp.timeout"},
         std::string_view{"tls.timeout"}, std::string_view{"pg.timeout"},
         std::string_view{"pg.too_many_connections"},
+        std::string_view{"proxy.unreachable"}, std::string_view{"proxy.timeout"},
     };
     for (auto t : transient)
         if (t == category) return true;

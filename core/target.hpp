@@ -2,10 +2,13 @@
 #pragma once
 
 #include <chrono>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/deadline.hpp"
+#include "core/proxy.hpp"
 
 namespace connspec {
 
@@ -29,6 +32,12 @@ struct Target {
     std::vector<std::string> tags;
     std::string client_cert;  // path resolved against the suite's folder, or empty
     std::string client_key;
+    std::optional<Proxy> via;  // every TCP connection of the target goes through it
+    // What `url` named besides host and port, as libpq's keywords ("dbname", "user", "sslmode",
+    // "sslrootcert", ...; paths resolved against the suite's folder). Keys written in the suite
+    // win over these. The password is apart: a run secret, used only to log in.
+    std::map<std::string, std::string, std::less<>> url_options;
+    std::optional<std::string> url_password;
     Duration timeout{10000};  // deadline of one attempt of one case
     SourcePosition position;  // of the [[target]] table
 

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "reports/reports.hpp"
+#include "reports/stream_error.hpp"
 #include "reports/tally.hpp"
 #include "reports/time_format.hpp"
 #include "reports/utf8.hpp"
@@ -76,7 +77,7 @@ public:
         out_ << fmt::format("{} passed, {} failed, {} errors, {} skipped in {:.2f} s\n",
                             tally.passed, paint_count("1;31", tally.failed),
                             paint_count("1;33", tally.errors), tally.skipped, seconds);
-        out_.flush();
+        flushed();
     }
 
 private:
@@ -106,7 +107,15 @@ private:
         const bool needs_hint = outcome.status == Status::failed || outcome.status == Status::error;
         if (needs_hint && !outcome.hint.empty())
             out_ << "      " << paint("2", "hint: " + one_line(outcome.hint)) << '\n';
+        flushed();
+    }
+
+    // Flushes; a stream that could not take the text (a full disk, a closed pipe) is a
+    // failure of this report, thrown for the runner to report.
+    void flushed()
+    {
         out_.flush();
+        if (!out_) throw_unwritable();
     }
 
     std::ostream& out_;

@@ -33,6 +33,8 @@ void write_case(JsonWriter& json, const RunDescription& run, const DescribedCase
     json.end_object();
 }
 
+}  // namespace
+
 std::string json_document(const RunResult& result)
 {
     JsonWriter json;
@@ -51,8 +53,6 @@ std::string json_document(const RunResult& result)
     json.end_object();
     return json.text();
 }
-
-}  // namespace
 
 std::unique_ptr<Reporter> make_json_reporter(std::string path)
 {

@@ -8,6 +8,7 @@
 
 #include "reports/json_writer.hpp"
 #include "reports/reports.hpp"
+#include "reports/stream_error.hpp"
 #include "reports/utf8.hpp"
 
 namespace connspec {
@@ -58,6 +59,7 @@ private:
     {
         out_ << text << '\n';
         out_.flush();
+        if (!out_) throw_unwritable();
     }
 
     void flush_ready()

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "checks/check_kind.hpp"
+#include "core/run_secrets.hpp"
 #include "core/target.hpp"
 #include "reports/run_description.hpp"
 #include "runner/retry_policy.hpp"
@@ -33,6 +34,9 @@ struct Plan {
     std::vector<Suite> suites;
     std::vector<Target> targets;    // suite order, then file order
     std::vector<PlannedCase> cases; // targets in order, inside a target the registry's order
+    // What no outcome may show: filled by the loader, added to by checks as they learn more,
+    // applied by the runner to every outcome.
+    std::shared_ptr<RunSecrets> secrets = std::make_shared<RunSecrets>();
 
     const Target& target_of(const PlannedCase& c) const { return targets[c.target_index]; }
     // "TARGET.CASE", as prerequisites and skips name it.

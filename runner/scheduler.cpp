@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "runner/case_capture.hpp"
 #include "runner/retry_policy.hpp"
 
 namespace connspec {
@@ -37,10 +38,11 @@ void pause_unless_stopped(Duration delay, const StopSignal& stop)
 
 // One attempt of a case, with faults turned into outcomes and the deadline enforced.
 Outcome run_attempt(const PlannedCase& planned, const Target& target, Duration timeout,
-                    const Handoffs& handoffs, const StopSignal& stop, std::vector<std::string>& log)
+                    const Handoffs& handoffs, const StopSignal& stop, std::vector<std::string>& log,
+                    RunSecrets* secrets)
 {
     Deadline deadline = Clock::now() + timeout;
-    CheckContext context{deadline, stop, log, handoffs};
+    CheckContext context{deadline, stop, log, handoffs, secrets};
     Outcome outcome;
     try {
         outcome = planned.kind->run(*planned.spec, target, context);
@@ -68,6 +70,7 @@ public:
           outcomes_(plan.cases.size()), state_(plan.cases.size(), State::waiting),
           dependants_(plan.cases.size())
     {
+        if (!options.capture_dir.empty()) captures_.emplace(options.capture_dir, plan.secrets);
         for (std::size_t i = 0; i < plan.cases.size(); ++i)
             if (auto pre = plan.cases[i].prerequisite) dependants_[*pre].push_back(i);
     }
@@ -116,7 +119,9 @@ private:
                 ready_.pop_front();
                 state_[index] = State::running;
                 handoffs = handoffs_for(index);
+                started_.push_back(index);
             }
+            done_cv_.notify_one();
             Outcome outcome = run_case(index, handoffs, random);
             {
                 std::lock_guard lock(mutex_);
@@ -133,14 +138,17 @@ private:
         Duration timeout = options_.timeout.value_or(target.timeout);
         auto started = Clock::now();
         std::vector<std::string> log;
+        // The capture spans every attempt, so a retried case's file shows them all.
+        std::optional<PacketCapture> capture;
+        if (captures_) capture = captures_->start(planned, target, handoffs, log);
         Outcome outcome;
         int attempt = 1;
         for (;; ++attempt) {
-            outcome = run_attempt(planned, target, timeout, handoffs, stop_, log);
-            if (stop_.requested() && outcome.status != Status::passed) {
-                outcome = interrupted();
-                break;
-            }
+            outcome = run_attempt(planned, target, timeout, handoffs, stop_, log, plan_.secrets.get());
+            // After a stop, no retry. What the attempt found stands: a check cut short by the
+            // stop says interrupted itself; one that had already failed (a wrong password)
+            // keeps its verdict.
+            if (stop_.requested()) break;
             if (!should_retry(planned.retry, attempt, outcome)) break;
             Duration delay = backoff_delay(planned.retry, attempt, random);
             log.push_back(fmt::format("attempt {} {}: {} ({}); retrying in {} ms", attempt,
@@ -157,6 +165,9 @@ private:
         log.insert(log.end(), std::make_move_iterator(outcome.log.begin()),
                    std::make_move_iterator(outcome.log.end()));
         outcome.log = std::move(log);
+        if (captures_) captures_->finish(std::move(capture), target, *planned.kind, outcome);
+        // Nothing a report, the console or a log shows may hold a secret of the run.
+        if (plan_.secrets) plan_.secrets->redact(outcome);
         return outcome;
     }
 
@@ -178,12 +189,14 @@ private:
         bool stop_seen = false;
         while (delivered < plan_.cases.size()) {
             std::deque<Finished> batch;
+            std::vector<std::size_t> started;
             {
                 std::unique_lock lock(mutex_);
                 // Wakes periodically to notice a stop request (signal handlers cannot notify).
                 done_cv_.wait_for(lock, std::chrono::milliseconds{20},
-                                  [&] { return !finished_.empty(); });
+                                  [&] { return !finished_.empty() || !started_.empty(); });
                 batch.swap(finished_);
+                started.swap(started_);
                 if (stop_.requested() && !stop_seen) {
                     stop_seen = true;
                     // Cases that never started end now, as interrupted errors.
@@ -196,6 +209,8 @@ private:
                     ready_.clear();
                 }
             }
+            // A case starts before it finishes: its start is in this batch or an earlier one.
+            for (std::size_t index : started) reporter_.case_started(index);
             while (!batch.empty()) {
                 Finished f = std::move(batch.front());
                 batch.pop_front();
@@ -204,6 +219,7 @@ private:
                 for (auto& r : released) batch.push_back(std::move(r));
             }
             work_cv_.notify_all();
+            reporter_.tick();
         }
     }
 
@@ -238,6 +254,7 @@ private:
     const RunOptions& options_;
     Reporter& reporter_;
     const StopSignal& stop_;
+    std::optional<CaseCaptures> captures_;  // with --capture
 
     std::mutex mutex_;
     std::condition_variable work_cv_, done_cv_;
@@ -246,6 +263,7 @@ private:
     std::vector<std::vector<std::size_t>> dependants_;
     std::deque<std::size_t> ready_;
     std::deque<Finished> finished_;
+    std::vector<std::size_t> started_;  // cases whose start is not yet reported
     bool closing_ = false;
 };
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/deadline.hpp"
@@ -13,6 +14,9 @@ namespace connspec {
 struct RunOptions {
     int jobs = 16;                    // most cases at once
     std::optional<Duration> timeout;  // --timeout: overrides every case's deadline
+    // --capture: the folder that gets a pcap of each failing or erroring case's packets; empty:
+    // no captures. Set only once capturing is known to work here (PacketCapture::unavailable).
+    std::string capture_dir;
 };
 
 // Runs every case of `plan`, sending events to `reporter` on the calling thread, and returns

@@ -38,6 +38,7 @@ Selected select_targets(const Plan& plan, const Selection& selection)
     Selected selected;
     Plan& out = selected.plan;
     out.suites = plan.suites;
+    out.secrets = plan.secrets;
     std::vector<std::optional<std::size_t>> new_target(plan.targets.size());
     for (std::size_t t = 0; t < plan.targets.size(); ++t) {
         if (!selects(selection, plan.targets[t])) continue;

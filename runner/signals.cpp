@@ -2,27 +2,40 @@
 
 #include <signal.h>
 
+#include <atomic>
 
 namespace connspec {
 namespace {
 
-StopSignal* g_stop = nullptr;
+// Set once, before the handlers are installed; never reset, never freed.
+std::atomic<StopSignal*> g_stop{nullptr};
+
 extern "C" void on_stop_signal(int)
 {
-    if (g_stop) g_stop->request();
+    if (StopSignal* stop = g_stop.load(std::memory_order_acquire)) stop->request();
 }
 
-}  // namespace
-
-void install_stop_signals(StopSignal& stop)
+StopSignal& install()
 {
-    g_stop = &stop;
+    // Deliberately leaked: static storage would be destroyed at exit while a late signal
+    // could still arrive.
+    auto* stop = new StopSignal;
+    g_stop.store(stop, std::memory_order_release);
     struct sigaction action {};
     action.sa_handler = on_stop_signal;
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
     signal(SIGPIPE, SIG_IGN);
+    return *stop;
+}
+
+}  // namespace
+
+StopSignal& process_stop_signal()
+{
+    static StopSignal& stop = install();
+    return stop;
 }
 
 }  // namespace connspec

@@ -6,7 +6,9 @@
 
 namespace connspec {
 
-// Routes SIGINT/SIGTERM to `stop` for the rest of the process's life.
-void install_stop_signals(StopSignal& stop);
+// The process's one stop signal: created and routed from SIGINT/SIGTERM on first use, and
+// never destroyed, so a signal at any moment (running cases, writing reports, writing a
+// bundle, exiting) finds a live StopSignal and its own eventfd, never a reused descriptor.
+StopSignal& process_stop_signal();
 
 }  // namespace connspec

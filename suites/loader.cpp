@@ -3,19 +3,23 @@
 #include "suites/loader.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <limits>
 #include <map>
 #include <sstream>
 
 #include <fmt/format.h>
 
+#include "checks/conninfo.hpp"
 #include "suites/mistakes.hpp"
 #include "suites/nearest_key.hpp"
 #include "suites/suite_file.hpp"
+#include "suites/toml_guard.hpp"
 #include "suites/toml_option_reader.hpp"
 #include "suites/toml_view.hpp"
 
@@ -24,7 +28,6 @@ namespace {
 
 const Target no_target{};
 
-constexpr std::string_view default_timeout_text = "10s";
 constexpr int postgres_port = 5432;
 
 bool is_target_name(std::string_view name)
@@ -50,6 +53,7 @@ std::string protocol_list(const std::vector<Protocol>& protocols)
 
 std::string default_suite_name(const std::string& file)
 {
+    if (file == "<stdin>") return "stdin";
     std::string name = std::filesystem::path(file).filename().string();
     constexpr std::string_view extension = ".toml";
     if (name.size() > extension.size() && name.ends_with(extension))
@@ -132,7 +136,7 @@ private:
         static const std::vector<std::string> known{"suite", "defaults", "target"};
         static const std::vector<std::string_view> suite_keys{"name", "timeout", "jobs", "retry"};
         static const std::vector<std::string_view> target_keys{
-            "host", "port", "protocol", "tags", "client_cert", "client_key"};
+            "host", "url", "port", "protocol", "tags", "client_cert", "client_key", "via", "via_password_env"};
         for (const auto& [key, value] : root) {
             std::string name(key.str());
             if (std::find(known.begin(), known.end(), name) != known.end() || is_password_key(name))
@@ -236,17 +240,38 @@ private:
             target.protocol = *protocol == "tls"   ? Protocol::tls
                               : *protocol == "tcp" ? Protocol::tcp
                                                    : Protocol::postgres;
+        std::optional<int> url_port;
+        bool url_given = read_url(reader, target, url_port);
         if (auto host = reader.string("host")) {
             if (host->empty()) reader.mistake(*reader.field("host"), "`host` must not be empty");
-            target.host = *host;
-        } else if (!reader.has("host")) {
+            else if (looks_like_connection_string(*host))
+                // The value is not quoted: a connection string may hold a password.
+                reader.mistake(*reader.field("host"),
+                               "`host` holds a URL or connection string (it contains \"://\", \"@\" or "
+                               "\"=\"): write it as `url = ...` instead, which connspec parses like libpq "
+                               "and whose password it keeps secret");
+            else target.host = *host;
+        } else if (!reader.has("host") && !url_given) {
             reader.mistake_here("missing required key `host`");
+        } else if (!reader.has("host") && target.host.empty() && url_given && url_parsed_) {
+            reader.mistake(*reader.field("url"), "`url` names no host: add one to it, or set `host`");
         }
         if (auto port = reader.integer("port", 1, 65535)) {
             target.port = static_cast<int>(*port);
+        } else if (!reader.has("port") && url_port) {
+            target.port = *url_port;
         } else if (!reader.has("port")) {
+            // A target whose cases all name their own ports (ports_closed) needs none.
+            bool any_case = false, port_used = false;
+            for (const auto& kind : check_kinds()) {
+                if (!reader.has(kind.name)) continue;
+                any_case = true;
+                port_used |= kind.uses_target_port;
+            }
             if (target.protocol == Protocol::postgres)
                 target.port = postgres_port;
+            else if (any_case && !port_used)
+                target.port = 0;
             else
                 reader.mistake_here(fmt::format(
                     "missing required key `port`: only protocol \"postgres\" has a default ({})",
@@ -265,11 +290,124 @@ private:
             reader.mistake(*reader.field(given),
                            fmt::format("`{}` needs `{}` beside it", given, missing));
         }
+        read_via(reader, target);
         for (const auto& kind : check_kinds()) reader.mark_known(kind.name);
         reader.report_unknown_keys();
 
         load_cases(*view, defaults, target, retry, reader.scope());
         plan_.targets.push_back(std::move(target));
+    }
+
+    // `via` and `via_password_env`. The URL may carry a password: mistakes never quote it.
+    static void read_via(TomlOptionReader& reader, Target& target)
+    {
+        auto url = reader.string("via");
+        auto password_env = reader.string("via_password_env");
+        if (url) {
+            auto parsed = parse_proxy_url(*url);
+            if (!parsed.proxy) {
+                reader.mistake(*reader.field("via"), parsed.problem);
+            } else {
+                target.via = std::move(parsed.proxy);
+                if (password_env) {
+                    if (password_env->empty())
+                        reader.mistake(*reader.field("via_password_env"),
+                                       "`via_password_env` must name an environment variable");
+                    else if (target.via->user.empty())
+                        reader.mistake(*reader.field("via_password_env"),
+                                       "`via_password_env` needs a user in `via` "
+                                       "(socks5://USER@HOST:PORT)");
+                    else if (!target.via->password.empty())
+                        reader.mistake(*reader.field("via_password_env"),
+                                       "`via` already carries a password: drop it from the URL "
+                                       "or drop `via_password_env`");
+                    target.via->password_env = *password_env;
+                }
+            }
+        } else if (password_env && !reader.has("via")) {
+            reader.mistake(*reader.field("via_password_env"),
+                           "`via_password_env` without `via`: name the proxy in `via`");
+        }
+    }
+
+    static bool looks_like_connection_string(std::string_view host)
+    {
+        return host.find("://") != std::string_view::npos || host.find('@') != std::string_view::npos ||
+               host.find('=') != std::string_view::npos;
+    }
+
+    // `url`: a libpq connection string, parsed by libpq. Fills the target's host (unless the
+    // suite sets `host`), the port through `url_port`, the login options it names and the
+    // password (a run secret). Mistakes never quote the value. True when `url` is present.
+    bool read_url(TomlOptionReader& reader, Target& target, std::optional<int>& url_port)
+    {
+        url_parsed_ = false;
+        const TomlField* field = reader.field("url");
+        if (!field) return false;
+        auto url = reader.string("url");
+        if (!url) return true;
+        if (url->empty()) {
+            reader.mistake(*field, "`url` must not be empty");
+            return true;
+        }
+        Conninfo parsed = parse_conninfo(*url);
+        if (!parsed.ok()) {
+            reader.mistake(*field, fmt::format("`url` is not a libpq connection string (a URI such as "
+                                               "postgresql://user@host:5432/db?sslmode=verify-full, "
+                                               "or key=value pairs): {}",
+                                               parsed.error));
+            return true;
+        }
+        url_parsed_ = true;
+        // Its password is a secret, in whatever form it may show up.
+        for (const auto& [key, value] : parsed.options)
+            if (key == "password" && file_.secrets) file_.secrets->add(value);
+        static const std::vector<std::string_view> sslmodes{"disable", "allow", "prefer",
+                                                            "require", "verify-ca", "verify-full"};
+        static const std::vector<std::string_view> paths{"sslrootcert", "sslcert", "sslkey",
+                                                         "sslcrl", "sslcrldir", "passfile"};
+        for (auto& [key, value] : parsed.options) {
+            if (key == "password") {
+                target.url_password = value;
+            } else if (key == "host") {
+                // After a mistake about the host, no second one says it names none.
+                if (value.find(',') != std::string::npos) {
+                    reader.mistake(*field, "`url` names several hosts: write one target per host");
+                    url_parsed_ = false;
+                } else if (value.starts_with('/') || value.starts_with('@')) {
+                    reader.mistake(*field, "`url` names a unix socket folder as host: connspec checks "
+                                           "network connections; give a host name or address");
+                    url_parsed_ = false;
+                } else
+                    target.host = value;
+            } else if (key == "port" && value.find(',') != std::string::npos) {
+                // One port per host of several: the hosts' mistake says it.
+            } else if (key == "port") {
+                int port = 0;
+                auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), port);
+                if (ec != std::errc{} || end != value.data() + value.size() || port < 1 || port > 65535)
+                    reader.mistake(*field, "the port in `url` must be one number between 1 and 65535");
+                else
+                    url_port = port;
+            } else if (key == "hostaddr" || key == "service") {
+                reader.mistake(*field, fmt::format("`url` sets `{}`, which connspec does not take from "
+                                                   "a url: connspec connects to the addresses it resolves "
+                                                   "for the host (use `resolves` to check them)",
+                                                   key));
+            } else if (key == "sslmode" &&
+                       std::find(sslmodes.begin(), sslmodes.end(), value) == sslmodes.end()) {
+                reader.mistake(*field, "the sslmode in `url` must be one of disable, allow, prefer, "
+                                       "require, verify-ca, verify-full");
+            } else if (key == "sslnegotiation" && value != "postgres" && value != "direct") {
+                reader.mistake(*field, "the sslnegotiation in `url` must be postgres or direct");
+            } else {
+                if (std::find(paths.begin(), paths.end(), key) != paths.end() &&
+                    !(key == "sslrootcert" && value == "system"))
+                    value = file_.resolve(value);
+                target.url_options[key] = value;
+            }
+        }
+        return true;
     }
 
     void read_name(TomlOptionReader& reader, Target& target)
@@ -386,6 +524,7 @@ private:
     const SuiteFile& file_;
     Plan& plan_;
     std::map<std::string, std::size_t> names_;  // target name -> line of its `name`
+    bool url_parsed_ = false;  // the last `url` read was a valid connection string
 };
 
 std::string lower_first(std::string text)
@@ -394,8 +533,20 @@ std::string lower_first(std::string text)
     return text;
 }
 
+// "-" names standard input.
+constexpr std::string_view standard_input = "-";
+
 std::optional<std::string> read_file(const std::string& path, std::string& problem)
 {
+    if (path == standard_input) {
+        std::ostringstream content;
+        content << std::cin.rdbuf();
+        if (std::cin.bad()) {
+            problem = "cannot read the suite from standard input";
+            return std::nullopt;
+        }
+        return content.str();
+    }
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) {
         problem = "this is a folder, not a suite file";
@@ -417,21 +568,28 @@ void load_file(std::size_t index, const std::string& path, const EnvLookup& env,
     std::error_code ec;
     std::filesystem::path folder = std::filesystem::path(path).parent_path();
     folder = folder.empty() ? std::filesystem::current_path(ec) : std::filesystem::absolute(folder, ec);
-    SuiteFile file{index, path, folder.lexically_normal(), &env, &mistakes};
+    SuiteFile file{index, path == standard_input ? std::string("<stdin>") : path,
+                   folder.lexically_normal(), &env, &mistakes, plan.secrets.get()};
 
     std::string problem;
     auto content = read_file(path, problem);
     if (!content) {
         file.mistake({1, 1}, problem);
-        plan.suites.push_back({default_suite_name(path), path, std::nullopt});
+        plan.suites.push_back({default_suite_name(file.name), file.name, std::nullopt});
+        return;
+    }
+    if (auto guarded = toml_guard_problem(*content)) {
+        file.mistake({static_cast<toml::source_index>(guarded->line), static_cast<toml::source_index>(guarded->column)},
+                     guarded->message);
+        plan.suites.push_back({default_suite_name(file.name), file.name, std::nullopt});
         return;
     }
     toml::table root;
     try {
-        root = toml::parse(*content, std::string_view{path});
+        root = toml::parse(*content, std::string_view{file.name});
     } catch (const toml::parse_error& e) {
         file.mistake(e.source().begin, lower_first(std::string(e.description())));
-        plan.suites.push_back({default_suite_name(path), path, std::nullopt});
+        plan.suites.push_back({default_suite_name(file.name), file.name, std::nullopt});
         return;
     }
     FileLoader(file, plan).load(root);
@@ -452,6 +610,8 @@ LoadResult load_suites(const std::vector<std::string>& files, const EnvLookup& e
 {
     LoadResult result;
     Mistakes mistakes;
+    // libpq reads $PGPASSWORD when no password is given: its value is a secret of the run too.
+    if (auto password = env("PGPASSWORD")) result.plan.secrets->add(*password);
     for (std::size_t i = 0; i < files.size(); ++i) load_file(i, files[i], env, mistakes, result.plan);
     result.errors = mistakes.sorted();
     return result;

@@ -7,6 +7,7 @@
 
 #include <toml++/toml.h>
 
+#include "core/run_secrets.hpp"
 #include "suites/loader.hpp"
 #include "suites/mistakes.hpp"
 
@@ -18,6 +19,7 @@ struct SuiteFile {
     std::filesystem::path folder;  // absolute
     const EnvLookup* env = nullptr;
     Mistakes* mistakes = nullptr;
+    RunSecrets* secrets = nullptr;  // the plan's: values no outcome may show
 
     void mistake(const toml::source_position& at, std::string message) const
     {

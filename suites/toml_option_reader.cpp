@@ -221,6 +221,16 @@ std::optional<Duration> TomlOptionReader::duration(std::string_view key)
     return value;
 }
 
+std::optional<std::vector<std::string>> TomlOptionReader::string_or_strings(std::string_view key)
+{
+    const TomlField* f = field(key);
+    if (!f) return std::nullopt;
+    if (f->node->is_array()) return strings(key);
+    auto one = string(key);
+    if (!one) return std::nullopt;
+    return std::vector<std::string>{std::move(*one)};
+}
+
 std::optional<std::vector<std::string>> TomlOptionReader::strings(std::string_view key)
 {
     const TomlField* f = field(key);
@@ -339,6 +349,30 @@ std::optional<std::string> TomlOptionReader::sibling_path(std::string_view case_
     auto text = sibling_string(case_name, key);
     if (!text || text->empty()) return std::nullopt;
     return file_.resolve(*text);
+}
+
+std::optional<std::vector<std::string>> TomlOptionReader::sibling_strings(std::string_view case_name,
+                                                                          std::string_view key)
+{
+    if (!siblings_) return std::nullopt;
+    auto view = siblings_(case_name);
+    const TomlField* f = view ? view->find(key) : nullptr;
+    const auto* array = f ? f->node->as_array() : nullptr;
+    if (!array) return std::nullopt;
+    std::vector<std::string> out;
+    for (const auto& element : *array) {
+        if (!element.is_string()) return std::nullopt;
+        auto text = expand_variables(element.as_string()->get(), *file_.env).value;
+        if (!text) return std::nullopt;
+        out.push_back(std::move(*text));
+    }
+    return out;
+}
+
+void TomlOptionReader::secret_variable(std::string_view name)
+{
+    if (!file_.secrets) return;
+    if (auto value = (*file_.env)(name)) file_.secrets->add(*value);
 }
 
 void TomlOptionReader::error(std::string_view key, std::string message)

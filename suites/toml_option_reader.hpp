@@ -41,6 +41,7 @@ public:
     std::optional<double> number(std::string_view key, double min, double max) override;
     std::optional<Duration> duration(std::string_view key) override;
     std::optional<std::vector<std::string>> strings(std::string_view key) override;
+    std::optional<std::vector<std::string>> string_or_strings(std::string_view key) override;
     std::optional<std::vector<int>> ports(std::string_view key) override;
     std::optional<std::string> path(std::string_view key) override;
     std::optional<std::string> choice(std::string_view key,
@@ -50,6 +51,9 @@ public:
                                               std::string_view key) override;
     std::optional<std::string> sibling_path(std::string_view case_name,
                                             std::string_view key) override;
+    std::optional<std::vector<std::string>> sibling_strings(std::string_view case_name,
+                                                            std::string_view key) override;
+    void secret_variable(std::string_view name) override;
     void error(std::string_view key, std::string message) override;
     bool has(std::string_view key) const override;
     const Target& target() const override { return target_; }

@@ -44,12 +44,15 @@ PROGRAMS = {
     "openssl", "dnsmasq", "ip", "iptables", "pg_ctl", "initdb", "postgres", "psql", "xmllint",
     "sslscan", "hyperfine", "meson", "ninja", "python3", "ccache", "git", "readelf",
     "dpkg-buildpackage", "dpkg-architecture", "dpkg-parsechangelog", "lintian", "debootstrap",
-    "scdoc", "pg_isready",
+    "scdoc", "pg_isready", "npm", "pgbouncer", "promtool", "prometheus", "chromium", "danted",
+    "tinyproxy", "sshd", "ssh", "ssh-keygen", "useradd", "chpasswd", "ping", "tracepath",
+    "traceroute", "sysctl", "setpriv", "tcpdump",
 }
 
 # Words that look like program names in argv-like lists but are data in this project's tests
 # (suite values, report fields), to keep the automatic detection quiet.
-NOT_PROGRAMS = {"host", "login", "time", "route", "red", "link", "id", "name", "test", "yes"}
+NOT_PROGRAMS = {"host", "login", "time", "route", "red", "link", "id", "name", "test", "yes", "watch",
+                "init"}
 
 PYTHON_DIRS = ["tests", "bench", "examples", "suites"]
 PROGRAM_DIRS = ["tests", ".ci", "bench", "suites/examples/run-demo"]

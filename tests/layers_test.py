@@ -20,11 +20,13 @@ assert real.returncode == 0, f"the source tree breaks its layers:\n{real.stderr}
 
 with tempfile.TemporaryDirectory() as work:
     tree = pathlib.Path(work)
-    for folder in ("core", "checks", "reports", "runner", "suites", "app"):
+    for folder in ("core", "checks", "reports", "capture", "runner", "suites", "app"):
         shutil.copytree(root / folder, tree / folder,
                         ignore=shutil.ignore_patterns("examples", "meson.build"))
     for path, upward in [("checks/net.hpp", "suites/loader.hpp"),
                          ("reports/reporter.hpp", "runner/plan.hpp"),
+                         ("checks/check_kind.hpp", "capture/packet_capture.hpp"),
+                         ("capture/packet_filter.hpp", "runner/plan.hpp"),
                          ("core/outcome.hpp", "checks/check_kind.hpp")]:
         source = tree / path
         original = source.read_text()

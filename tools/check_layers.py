@@ -3,7 +3,7 @@
 
 Each folder is a static library that may use only the folders below it:
 
-    app -> suites -> runner -> checks, reports -> core
+    app -> suites -> runner -> checks, reports, capture -> core
 
 Run by the build (meson.build, target layers-check) so a wrong include fails `ninja`, and by
 tests/layers_test.py on purpose-made trees to show that it does fail.
@@ -18,9 +18,10 @@ ALLOWED = {
     "core": set(),
     "checks": {"core"},
     "reports": {"core"},
-    "runner": {"core", "checks", "reports"},
-    "suites": {"core", "checks", "reports", "runner"},
-    "app": {"core", "checks", "reports", "runner", "suites"},
+    "capture": {"core"},
+    "runner": {"core", "checks", "reports", "capture"},
+    "suites": {"core", "checks", "reports", "capture", "runner"},
+    "app": {"core", "checks", "reports", "capture", "runner", "suites"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([A-Za-z_]+)/[^"]+"', re.MULTILINE)
 

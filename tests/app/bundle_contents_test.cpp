@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "app/bundle_contents.hpp"
+#include "app/bundle_routes.hpp"
 
 using namespace connspec;
 
@@ -51,4 +52,50 @@ BOOST_AUTO_TEST_CASE(summary_names_failing_cases_with_category_and_hint)
     BOOST_TEST(text.find("hint: start the service") != std::string::npos);
     BOOST_TEST(text.find("attempts: 3") != std::string::npos);
     BOOST_TEST(text.find("0 passed, 1 failed") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(routes_are_traced_to_the_addresses_port_open_could_not_reach)
+{
+    const CheckKind& port_open = *find_check_kind("port_open");
+    const CheckKind& resolves = *find_check_kind("resolves");
+    Plan plan;
+    for (const char* name : {"one", "two", "fine", "proxied"}) {
+        Target t;
+        t.suite = "s";
+        t.name = name;
+        t.port = 5432;
+        plan.targets.push_back(t);
+    }
+    plan.targets[3].via = Proxy{};
+    for (std::size_t t = 0; t < plan.targets.size(); ++t) {
+        plan.cases.push_back({t, &resolves, nullptr, std::nullopt, {}});
+        plan.cases.push_back({t, &port_open, nullptr, std::nullopt, {}});
+    }
+    std::vector<Outcome> outcomes(plan.cases.size());
+    // one: a single address, refused.
+    outcomes[1] = failed("tcp.refused", "10.0.0.1:5432 refused the connection", "");
+    // two: of two addresses one accepted, one timed out.
+    outcomes[3] = failed("tcp.timeout", "1 of 2 addresses failed", "");
+    outcomes[3].property("10.0.0.2:5432", "accepted in 1.000 ms");
+    outcomes[3].property("[2001:db8::2]:5432", "no answer");
+    // fine: passed; proxied: failed through its proxy.
+    outcomes[7] = failed("proxy.refused", "refused by the proxy", "");
+    // A failed resolves is no port_open.
+    outcomes[4] = failed("dns.nxdomain", "no such name", "");
+    std::vector<std::vector<std::string>> addresses{
+        {"10.0.0.1"}, {"10.0.0.2", "2001:db8::2"}, {"10.0.0.3"}, {"10.0.0.4"}};
+
+    auto found = failed_port_open_addresses(plan, outcomes, addresses);
+    BOOST_REQUIRE(found.size() == 2u);
+    BOOST_TEST(found[0].target_index == 0u);
+    BOOST_TEST(found[0].address == "10.0.0.1");
+    BOOST_TEST(found[1].target_index == 1u);
+    BOOST_TEST(found[1].address == "2001:db8::2");
+
+    Outcome traced = failed("route.blocked", "hop 2 answered, hop 3 silent", "ask the network team");
+    traced.property("hops", "1 10.9.0.1 0.2 ms\n2 10.9.1.1 0.4 ms\n3 *");
+    auto text = route_text(plan, found[1], traced);
+    BOOST_TEST(text.find("route to [2001:db8::2]:5432 (port_open of s.two failed there): failed route.blocked")
+                   != std::string::npos, text);
+    BOOST_TEST(text.find("hops:\n1 10.9.0.1") != std::string::npos, text);
 }

@@ -10,7 +10,8 @@ BOOST_AUTO_TEST_CASE(connspec_names_libpq_libarchive_and_openssl_as_needed)
 {
     auto dynamic = lab::run({"readelf", "--dynamic", lab::connspec_path()});
     BOOST_TEST_REQUIRE(dynamic.exit_code == 0, dynamic.err);
-    for (const char* library : {"[libpq.so.5]", "[libarchive.so.13]", "[libssl.so.3]", "[libcrypto.so.3]"})
+    for (const char* library : {"[libpq.so.5]", "[libarchive.so.13]", "[libssl.so.3]", "[libcrypto.so.3]",
+                                "[libpcap.so.0.8]"})
         BOOST_TEST(dynamic.out.find(std::string("(NEEDED)             Shared library: ") + library) !=
                        std::string::npos,
                    library << " is not NEEDED:\n" << dynamic.out);

@@ -4,11 +4,25 @@
 
 #include <filesystem>
 
+#include "capture/packet_capture.hpp"
 #include "tests/lab/lab.hpp"
 #include "tests/lab/pg_lab.hpp"
 
 using namespace connspec::lab;
 namespace fs = std::filesystem;
+
+namespace {
+
+// Unpacks `archive` into dir/x and returns the bundle's top folder (with a trailing '/').
+std::string unpack(const TempDir& dir, const std::string& archive)
+{
+    auto unpacked = dir.path() + "/x";
+    fs::create_directories(unpacked);
+    BOOST_REQUIRE(run({"tar", "xzf", archive, "-C", unpacked}).exit_code == 0);
+    return unpacked + "/connspec-bundle/";
+}
+
+}  // namespace
 
 BOOST_AUTO_TEST_CASE(bundle_of_a_failing_run_has_every_part_and_no_secret)
 {
@@ -30,12 +44,10 @@ BOOST_AUTO_TEST_CASE(bundle_of_a_failing_run_has_every_part_and_no_secret)
     BOOST_TEST(r.exit_code == 1, r.out << r.err);
     BOOST_REQUIRE(fs::exists(archive));
 
+    auto top = unpack(dir, archive);
     auto unpacked = dir.path() + "/x";
-    fs::create_directories(unpacked);
-    BOOST_REQUIRE(run({"tar", "xzf", archive, "-C", unpacked}).exit_code == 0);
-    auto top = unpacked + "/connspec-bundle/";
     for (const char* part : {"summary.txt", "versions.txt", "suites/1-pipeline.toml", "reports/junit.xml",
-                             "reports/results.json", "system/resolv.conf", "system/hosts-matching.txt",
+                             "reports/results.json", "reports/report.html", "system/resolv.conf", "system/hosts-matching.txt",
                              "network/pipeline.db.txt", "network/pipeline.down.txt"})
         BOOST_TEST(fs::exists(top + part), part);
 
@@ -64,4 +76,35 @@ BOOST_AUTO_TEST_CASE(no_bundle_when_the_suite_does_not_load)
     auto r = run_connspec({"bundle", suite, "-o", archive});
     BOOST_TEST(r.exit_code == 2);
     BOOST_TEST(!fs::exists(archive));
+}
+
+BOOST_AUTO_TEST_CASE(bundle_with_capture_holds_the_failing_cases_packets_and_its_route)
+{
+    if (auto why = connspec::PacketCapture::unavailable()) {
+        BOOST_TEST_MESSAGE("skipped: this machine does not let the tests capture packets: " << *why);
+        return;
+    }
+    TempDir dir;
+    int closed = free_port();
+    auto suite = dir.write("pipeline.toml",
+        "[suite]\nname = \"pipeline\"\ntimeout = \"3s\"\n"
+        "[[target]]\nname = \"down\"\nhost = \"127.0.0.1\"\nport = " + std::to_string(closed) + "\n"
+        "protocol = \"tcp\"\nport_open = true\n");
+    auto archive = dir.path() + "/support.tar.gz";
+    auto r = run_connspec({"bundle", suite, "-o", archive, "--capture", dir.path() + "/captures"});
+    BOOST_TEST(r.exit_code == 1, r.out << r.err);
+    BOOST_REQUIRE(fs::exists(archive));
+    auto top = unpack(dir, archive);
+    // port_open failed at 127.0.0.1: a route result for it, ending at hop 1 (loopback).
+    auto route = read_file(top + "network/pipeline.down.route.txt");
+    BOOST_TEST(route.find("route to 127.0.0.1:" + std::to_string(closed) +
+                          " (port_open of pipeline.down failed there)") != std::string::npos, route);
+    BOOST_TEST(route.find("hops:") != std::string::npos, route);
+    auto pcap = top + "captures/pipeline.down.port_open.pcap";
+    BOOST_REQUIRE(fs::exists(pcap));
+    auto packets = run({"tcpdump", "-r", pcap, "-nn"});
+    BOOST_TEST(packets.exit_code == 0, packets.err);
+    BOOST_TEST(packets.out.find("> 127.0.0.1." + std::to_string(closed) + ": Flags [S]") != std::string::npos,
+               packets.out);
+    BOOST_TEST(packets.out.find("Flags [R.]") != std::string::npos, packets.out);
 }

@@ -17,23 +17,6 @@ using namespace connspec::lab;
 
 namespace {
 
-// Connections to 127.0.0.1:port still waiting for the SYN's answer (state SYN_SENT).
-int syn_sent_to(int port)
-{
-    char wanted[16];
-    std::snprintf(wanted, sizeof wanted, ":%04X", port);
-    std::istringstream table(read_file("/proc/net/tcp"));
-    std::string line;
-    int count = 0;
-    while (std::getline(table, line)) {
-        std::istringstream fields(line);
-        std::string slot, local, remote, state;
-        fields >> slot >> local >> remote >> state;
-        if (state == "02" && remote.size() > 5 && remote.substr(remote.size() - 5) == wanted) ++count;
-    }
-    return count;
-}
-
 void interrupt_run(int signal_number)
 {
     FilteredPort filtered;

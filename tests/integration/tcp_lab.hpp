@@ -7,7 +7,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -85,5 +88,23 @@ private:
     TcpListener listener_;
     int filler_ = -1;
 };
+
+// Connections to 127.0.0.1:port still waiting for the SYN's answer (state SYN_SENT): a case
+// blocked on a FilteredPort has sent its SYN.
+inline int syn_sent_to(int port)
+{
+    char wanted[16];
+    std::snprintf(wanted, sizeof wanted, ":%04X", port);
+    std::ifstream table("/proc/net/tcp");
+    std::string line;
+    int count = 0;
+    while (std::getline(table, line)) {
+        std::istringstream fields(line);
+        std::string slot, local, remote, state;
+        fields >> slot >> local >> remote >> state;
+        if (state == "02" && remote.size() > 5 && remote.substr(remote.size() - 5) == wanted) ++count;
+    }
+    return count;
+}
 
 }  // namespace connspec::lab

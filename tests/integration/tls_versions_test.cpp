@@ -2,6 +2,9 @@
 // certificates, and servers that stall.
 #include <boost/test/unit_test.hpp>
 
+#include <filesystem>
+#include <thread>
+
 #include "tests/integration/tls_harness.hpp"
 #include "tests/lab/certs.hpp"
 #include "tests/lab/stall_server.hpp"
@@ -230,6 +233,34 @@ BOOST_AUTO_TEST_CASE(postgres_answer_N_is_tls_unsupported_and_garbage_is_tls_han
     o = run.tls(tls_spec(TlsVersion::v1_2), tls_target("127.0.0.1", says_e.port(), Protocol::postgres));
     BOOST_TEST(o.category == "tls.handshake", o.message);
     BOOST_TEST(o.message.find("'E' (0x45)") != std::string::npos, o.message);
+}
+
+// The handshake and its probes are driven by one poll loop on the case's own thread: no
+// thread per probe, whatever --jobs says.
+BOOST_AUTO_TEST_CASE(probes_run_on_the_case_thread_without_threads_of_their_own)
+{
+    auto threads = [] {
+        int n = 0;
+        for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/task"))
+            ++n;
+        return n;
+    };
+    lab::StallServer stalls("S");
+    const int before = threads();
+    CaseRun run;
+    run.timeout = std::chrono::milliseconds(3000);
+    Outcome o;
+    // max_version 1.2 with floor 1.2: three probes (1.0, 1.1, 1.3) besides the handshake.
+    std::thread case_thread([&] {
+        o = run.tls(tls_spec(TlsVersion::v1_2, TlsVersion::v1_2),
+                    tls_target("127.0.0.1", stalls.port(), Protocol::postgres));
+    });
+    // Every connection is open and stalled: count the threads while they wait.
+    BOOST_TEST(lab::wait_until([&] { return stalls.accepted() >= 4; }, std::chrono::milliseconds(2500)));
+    const int during = threads();
+    case_thread.join();
+    BOOST_TEST(during == before + 1, "threads while the case waits: " << during << ", before: " << before);
+    BOOST_TEST(o.category == "tls.timeout", o.message);
 }
 
 BOOST_AUTO_TEST_CASE(closed_port_is_a_tcp_failure)

@@ -13,6 +13,19 @@
 #include <stdexcept>
 
 namespace connspec::lab {
+
+void wait_for_carrier(const std::string& name, const std::string& interface)
+{
+    // Both ends of a veth report carrier a moment after the second one goes up.
+    bool up = wait_until(
+        [&] {
+            auto shown = lab::run({"ip", "-n", name, "-o", "link", "show", interface}, milliseconds{10000});
+            return shown.out.find("LOWER_UP") != std::string::npos;
+        },
+        milliseconds{5000});
+    if (!up) throw std::runtime_error("the veth link " + interface + " in " + name + " did not come up");
+}
+
 namespace {
 
 // Namespace names are "csfault-PID-N-c" / "-s": the owner's pid lets a later run find the
@@ -22,32 +35,6 @@ constexpr const char* netns_folder = "/run/netns";
 constexpr const char* client_interface = "veth-c";
 constexpr const char* server_interface = "veth-s";
 constexpr const char* prefix_length = "/30";
-
-std::string trimmed(std::string text)
-{
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-    return text;
-}
-
-// Runs argv; throws with its error output when it fails.
-void must(const std::vector<std::string>& argv)
-{
-    auto result = run(argv, milliseconds{30000});
-    if (result.exit_code != 0) {
-        std::string command;
-        for (const auto& part : argv) command += (command.empty() ? "" : " ") + part;
-        throw std::runtime_error(command + " failed: " + trimmed(result.err));
-    }
-}
-
-void delete_namespace(const std::string& name) noexcept
-{
-    try {
-        run({"ip", "netns", "delete", name}, milliseconds{30000});
-    } catch (...) {
-        // Nothing more to do: a leftover is removed by the next run's sweep.
-    }
-}
 
 bool process_alive(pid_t pid)
 {
@@ -72,11 +59,58 @@ void remove_abandoned_namespaces()
     }
 }
 
-std::string unique_name(const char* side)
+}  // namespace
+
+std::string trimmed(std::string text)
+{
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    return text;
+}
+
+void run_or_throw(const std::vector<std::string>& argv)
+{
+    auto result = run(argv, milliseconds{30000});
+    if (result.exit_code != 0) {
+        std::string command;
+        for (const auto& part : argv) command += (command.empty() ? "" : " ") + part;
+        throw std::runtime_error(command + " failed: " + trimmed(result.err));
+    }
+}
+
+void delete_namespace(const std::string& name) noexcept
+{
+    try {
+        run({"ip", "netns", "delete", name}, milliseconds{30000});
+    } catch (...) {
+        // Nothing more to do: a leftover is removed by the next run's sweep.
+    }
+}
+
+std::string fault_namespace_name(const char* role)
 {
     static std::atomic<int> counter{0};
-    return name_prefix + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + side;
+    return name_prefix + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + role;
 }
+
+void sweep_abandoned_namespaces()
+{
+    static std::once_flag swept;
+    std::call_once(swept, remove_abandoned_namespaces);
+}
+
+void enter_namespace(const std::string& name)
+{
+    std::string path = std::string(netns_folder) + "/" + name;
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
+    int rc = ::setns(fd, CLONE_NEWNET);
+    int saved = errno;
+    ::close(fd);
+    if (rc != 0)
+        throw std::runtime_error("setns into " + name + " failed: " + std::strerror(saved));
+}
+
+namespace {
 
 NetnsSupport probe_support()
 {
@@ -91,7 +125,7 @@ NetnsSupport probe_support()
             return {false, e.what()};
         }
     }
-    std::string probe = unique_name("probe");
+    std::string probe = fault_namespace_name("probe");
     auto created = run({"ip", "netns", "add", probe}, milliseconds{30000});
     if (created.exit_code != 0)
         return {false, "ip netns add failed: " + trimmed(created.err)};
@@ -113,36 +147,27 @@ const NetnsSupport& NetnsPair::support()
     return probed;
 }
 
-NetnsPair::NetnsPair() : client_(unique_name("c")), server_(unique_name("s"))
+NetnsPair::NetnsPair() : client_(fault_namespace_name("c")), server_(fault_namespace_name("s"))
 {
-    static std::once_flag swept;
-    std::call_once(swept, remove_abandoned_namespaces);
+    sweep_abandoned_namespaces();
     try {
         for (const auto& name : {client_, server_}) {
-            must({"ip", "netns", "add", name});
+            run_or_throw({"ip", "netns", "add", name});
             created_.push_back(name);
         }
         // Created straight inside the namespaces: nothing ever appears in the host's own.
-        must({"ip", "link", "add", client_interface, "netns", client_, "type", "veth", "peer",
+        run_or_throw({"ip", "link", "add", client_interface, "netns", client_, "type", "veth", "peer",
               "name", server_interface, "netns", server_});
-        must({"ip", "-n", client_, "address", "add", std::string(client_address) + prefix_length,
+        run_or_throw({"ip", "-n", client_, "address", "add", std::string(client_address) + prefix_length,
               "dev", client_interface});
-        must({"ip", "-n", server_, "address", "add", std::string(server_address) + prefix_length,
+        run_or_throw({"ip", "-n", server_, "address", "add", std::string(server_address) + prefix_length,
               "dev", server_interface});
         for (const auto& [name, interface] :
              {std::pair{client_, client_interface}, std::pair{server_, server_interface}}) {
-            must({"ip", "-n", name, "link", "set", "lo", "up"});
-            must({"ip", "-n", name, "link", "set", interface, "up"});
+            run_or_throw({"ip", "-n", name, "link", "set", "lo", "up"});
+            run_or_throw({"ip", "-n", name, "link", "set", interface, "up"});
         }
-        // Both ends report carrier a moment after the second one goes up.
-        bool up = wait_until(
-            [&] {
-                auto shown = lab::run({"ip", "-n", client_, "-o", "link", "show", client_interface},
-                                      milliseconds{10000});
-                return shown.out.find("LOWER_UP") != std::string::npos;
-            },
-            milliseconds{5000});
-        if (!up) throw std::runtime_error("the veth pair did not come up");
+        wait_for_carrier(client_, client_interface);
     } catch (...) {
         remove_all();
         throw;
@@ -181,14 +206,7 @@ void NetnsPair::add_server_rule(const std::vector<std::string>& rule) const
 
 void NetnsPair::enter(Side side) const
 {
-    std::string path = std::string(netns_folder) + "/" + name(side);
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
-    int rc = ::setns(fd, CLONE_NEWNET);
-    int saved = errno;
-    ::close(fd);
-    if (rc != 0)
-        throw std::runtime_error("setns into " + name(side) + " failed: " + std::strerror(saved));
+    enter_namespace(name(side));
 }
 
 }  // namespace connspec::lab

@@ -17,6 +17,26 @@
 
 namespace connspec::lab {
 
+// The pieces every namespace lab shares (NetnsPair, NetnsChain).
+// A fresh namespace name "csfault-PID-N-ROLE": the owner's pid lets a later run find the
+// namespaces of a test that was killed before its destructors ran.
+std::string fault_namespace_name(const char* role);
+// Deletes, once per process, namespaces whose owning test process no longer exists.
+void sweep_abandoned_namespaces();
+// Runs argv; throws with its error output when it fails.
+void run_or_throw(const std::vector<std::string>& argv);
+void delete_namespace(const std::string& name) noexcept;
+// Moves the calling thread into namespace `name`.
+void enter_namespace(const std::string& name);
+std::string trimmed(std::string text);
+// Waits until veth `interface` in namespace `name` has carrier; throws after 5 s.
+void wait_for_carrier(const std::string& name, const std::string& interface);
+
+// Runs `work` on a fresh thread that entered namespace `name`, waits for it, and returns its
+// result (or rethrows its exception).
+template <class Work>
+auto run_inside(const std::string& name, Work&& work) -> std::invoke_result_t<Work&>;
+
 // Whether this machine lets a test create namespaces, and why not when it does not.
 struct NetnsSupport {
     bool available = false;
@@ -68,16 +88,22 @@ private:
     std::vector<std::string> created_;  // namespaces to delete, in creation order
 };
 
-// --- implementation of the template ---
+// --- implementation of the templates ---
 template <class Work>
 auto NetnsPair::inside(Side side, Work&& work) const -> std::invoke_result_t<Work&>
+{
+    return run_inside(name(side), std::forward<Work>(work));
+}
+
+template <class Work>
+auto run_inside(const std::string& name, Work&& work) -> std::invoke_result_t<Work&>
 {
     using Result = std::invoke_result_t<Work&>;
     std::exception_ptr failure;
     if constexpr (std::is_void_v<Result>) {
         std::thread worker([&] {
             try {
-                enter(side);
+                enter_namespace(name);
                 work();
             } catch (...) {
                 failure = std::current_exception();
@@ -89,7 +115,7 @@ auto NetnsPair::inside(Side side, Work&& work) const -> std::invoke_result_t<Wor
         std::optional<Result> result;
         std::thread worker([&] {
             try {
-                enter(side);
+                enter_namespace(name);
                 result.emplace(work());
             } catch (...) {
                 failure = std::current_exception();

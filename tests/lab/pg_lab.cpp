@@ -21,7 +21,7 @@ int read_port(const std::string& env_file)
 PgLab::PgLab() : PgLab(Options{}) {}
 
 PgLab::PgLab(Options options)
-    : password_(options.password.empty() ? default_password : options.password)
+    : password_(options.password.empty() ? default_password : options.password), bin_(options.bin)
 {
     std::vector<std::string> argv{script(), "start", dir()};
     if (options.port != 0) {
@@ -38,9 +38,12 @@ PgLab::PgLab(Options options)
     }
     if (!options.ssl) argv.push_back("--no-ssl");
     // The password goes through the environment, never argv.
-    auto result = run(argv, milliseconds{60000}, {{"LAB_PASSWORD", password_}});
+    std::map<std::string, std::string> env{{"LAB_PASSWORD", password_}};
+    if (!bin_.empty()) env["PG_BIN"] = bin_;
+    auto result = run(argv, milliseconds{60000}, env);
     if (result.exit_code != 0) {
-        run({script(), "stop", dir()}, milliseconds{60000});
+        run({script(), "stop", dir()}, milliseconds{60000}, bin_.empty() ? std::map<std::string, std::string>{}
+                                                                          : std::map<std::string, std::string>{{"PG_BIN", bin_}});
         throw std::runtime_error("pg-lab start failed: " + result.err);
     }
     port_ = read_port(dir() + "/env");
@@ -49,10 +52,21 @@ PgLab::PgLab(Options options)
 PgLab::~PgLab()
 {
     try {
-        run({script(), "stop", dir()}, milliseconds{60000});
+        run({script(), "stop", dir()}, milliseconds{60000},
+            bin_.empty() ? std::map<std::string, std::string>{} : std::map<std::string, std::string>{{"PG_BIN", bin_}});
     } catch (...) {
         // A destructor must not throw; the TempDir still goes away.
     }
+}
+
+std::string PgLab::fetch(int major)
+{
+    // The first fetch of a major downloads and unpacks it (tens of MB); later ones are instant.
+    auto result = run({source_root() + "/tests/lab/pg-fetch", std::to_string(major)}, milliseconds{600000});
+    if (result.exit_code != 0)
+        throw std::runtime_error("pg-fetch " + std::to_string(major) + " failed: " + result.err);
+    while (!result.out.empty() && result.out.back() == '\n') result.out.pop_back();
+    return result.out;
 }
 
 std::string PgLab::script()

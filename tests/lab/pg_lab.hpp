@@ -1,4 +1,4 @@
-// A throwaway PostgreSQL 15 server for one test: tests/lab/pg-lab started in a fresh TempDir,
+// A throwaway PostgreSQL server (15, or another major from tests/lab/pg-fetch) for one test: tests/lab/pg-lab started in a fresh TempDir,
 // stopped (and its folder removed) on destruction.
 #pragma once
 
@@ -18,7 +18,12 @@ public:
         bool ssl = true;
         int port = 0;                   // 0: a free port
         std::string password;           // of user app; empty: the lab's default
+        std::string bin;                // server programs (PgLab::fetch(17)); empty: Debian's 15
     };
+
+    // The folder of PostgreSQL `major`'s server programs (tests/lab/pg-fetch); throws when
+    // they cannot be had.
+    static std::string fetch(int major);
 
     PgLab();
     explicit PgLab(Options options);
@@ -47,6 +52,7 @@ public:
 private:
     TempDir dir_;
     std::string password_;
+    std::string bin_;
     int port_ = 0;
 };
 

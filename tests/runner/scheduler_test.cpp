@@ -22,6 +22,7 @@ struct Script : CaseSpec {
     std::vector<Outcome> attempts;  // the last one repeats
     int wait_ms = 0;                // waits this long (or until deadline/stop) first
     bool ignore_deadline = false;   // overrun the deadline on purpose
+    bool ignore_stop = false;       // wait the whole wait_ms, then answer, stop or not
     bool throws = false;
     mutable std::atomic<int> calls{0};
     mutable std::vector<std::shared_ptr<const Handoff>> seen_handoffs;
@@ -42,11 +43,13 @@ Outcome run_script(const CaseSpec& spec, const Target&, CheckContext& context)
         auto end = Clock::now() + std::chrono::milliseconds{s.wait_ms};
         Deadline limit = s.ignore_deadline ? end : std::min(end, context.deadline);
         pollfd p{context.stop.fd(), POLLIN, 0};
+        if (s.ignore_stop)
+            while (millis_left(limit) > 0) ::poll(nullptr, 0, millis_left(limit));
         while (millis_left(limit) > 0 && !context.stop.requested()) ::poll(&p, 1, millis_left(limit));
     }
     --running_now;
     if (s.throws) throw std::runtime_error("boom");
-    if (context.stop.requested()) return interrupted();
+    if (context.stop.requested() && !s.ignore_stop) return interrupted();
     if (Clock::now() >= context.deadline && !s.ignore_deadline)
         return failed("tcp.timeout", "timed out", "");
     return s.attempts.at(std::min<std::size_t>(call, s.attempts.size() - 1));
@@ -107,7 +110,7 @@ std::vector<Outcome> run(const Plan& plan, int jobs = 16, const StopSignal* stop
     Recorder rec;
     RunInfo info;
     const RunDescription description = describe(plan);
-    auto outcomes = run_plan(plan, description, RunOptions{jobs, std::nullopt}, info, rec, stop);
+    auto outcomes = run_plan(plan, description, RunOptions{jobs, std::nullopt, {}}, info, rec, stop);
     BOOST_TEST(rec.started);
     BOOST_TEST(rec.order.size() == plan.cases.size());
     return outcomes;
@@ -286,6 +289,35 @@ BOOST_AUTO_TEST_CASE(stop_ends_running_and_waiting_cases_as_interrupted)
     BOOST_TEST(out[2].message == "interrupted");
 }
 
+// A stop relabels only what it cut short: a case that had genuinely failed (a wrong
+// password) while the stop arrived keeps its category, and is not retried.
+BOOST_AUTO_TEST_CASE(stop_keeps_the_verdict_of_a_case_that_had_already_failed)
+{
+    PlanBuilder b;
+    auto t = b.target("db", RetryPolicy{3, Duration{1}, Duration{1}, 2.0, false}, 10000);
+    auto& s = b.add(t, resolves_k, std::nullopt,
+                    {failed("tcp.refused", "refused", "hint"), passed()});
+    s.wait_ms = 300;
+    s.ignore_stop = true;
+    auto u = b.target("auth", {}, 10000);
+    auto& a = b.add(u, resolves_k, std::nullopt, {failed("pg.auth", "wrong password", "hint")});
+    a.wait_ms = 300;
+    a.ignore_stop = true;
+    StopSignal stop;
+    std::thread stopper([&] {
+        ::poll(nullptr, 0, 100);
+        stop.request();
+    });
+    auto out = run(b.plan, 2, &stop);
+    stopper.join();
+    BOOST_TEST(out[0].status == Status::failed);
+    BOOST_TEST(out[0].category == "tcp.refused");
+    BOOST_TEST(out[0].attempts == 1);  // transient, but no retry after the stop
+    BOOST_TEST(out[1].status == Status::failed);
+    BOOST_TEST(out[1].category == "pg.auth");
+    BOOST_TEST(out[1].message == "wrong password");
+}
+
 BOOST_AUTO_TEST_CASE(selection_keeps_whole_targets_and_renumbers_prerequisites)
 {
     PlanBuilder b;
@@ -327,4 +359,36 @@ BOOST_AUTO_TEST_CASE(shards_cover_every_target_exactly_once)
     BOOST_TEST(!parse_shard("4/3").has_value());
     BOOST_TEST(!parse_shard("1/3x").has_value());
     BOOST_TEST(!parse_shard("1").has_value());
+}
+
+// Live progress needs to know which cases are running: every case that runs is reported
+// started once, before it finishes; a skipped case never starts; time passes in ticks.
+BOOST_AUTO_TEST_CASE(cases_are_reported_started_before_finished_and_ticks_come_while_waiting)
+{
+    struct Events : Reporter {
+        std::vector<std::string> seen;
+        int ticks = 0;
+        void run_started(const RunDescription&, const RunInfo&) override {}
+        void case_started(std::size_t index) override { seen.push_back("start " + std::to_string(index)); }
+        void case_finished(std::size_t index, const Outcome&) override
+        {
+            seen.push_back("end " + std::to_string(index));
+        }
+        void tick() override { ++ticks; }
+        void run_finished(const RunResult&) override {}
+    };
+    PlanBuilder b;
+    auto t = b.target("db");
+    b.add(t, resolves_k, std::nullopt).wait_ms = 200;
+    b.add(t, first_k, 0, {failed("tcp.refused", "refused", "hint")});
+    b.add(t, second_k, 1);
+    StopSignal stop;
+    Events events;
+    RunInfo info;
+    const RunDescription description = describe(b.plan);
+    run_plan(b.plan, description, RunOptions{4, std::nullopt, {}}, info, events, stop);
+    const std::vector<std::string> expected{"start 0", "end 0", "start 1", "end 1", "end 2"};
+    BOOST_TEST(events.seen == expected, boost::test_tools::per_element());
+    // The first case waits 200 ms and the runner wakes about every 20 ms meanwhile.
+    BOOST_TEST(events.ticks >= 2);
 }
