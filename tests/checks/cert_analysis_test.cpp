@@ -213,4 +213,27 @@ BOOST_AUTO_TEST_CASE(unreadable_ca_file_is_reported)
     BOOST_TEST(o.message.find("cannot read CA file") != std::string::npos, o.message);
 }
 
+// The parsed anchors are cached per file (watch re-checks every interval); a CA file replaced on
+// disk, or one that appears after a failed read, is read again.
+BOOST_AUTO_TEST_CASE(a_ca_file_replaced_on_disk_is_read_again)
+{
+    Pki pki;
+    auto leaf = pki.leaf(365);
+    BOOST_TEST(to_string(analyse_chain(chain_of({&leaf}), pki.policy(), pki.now).status) == "passed");
+
+    auto stranger = Credential::root_ca("someone else's root, a longer name");
+    BOOST_TEST(lab::write_certificates(pki.dir.path(), "root", {&stranger}) == pki.root_file);
+    BOOST_TEST(analyse_chain(chain_of({&leaf}), pki.policy(), pki.now).category == "cert.untrusted");
+
+    lab::write_certificates(pki.dir.path(), "root", {&pki.root});
+    BOOST_TEST(to_string(analyse_chain(chain_of({&leaf}), pki.policy(), pki.now).status) == "passed");
+
+    CertificatePolicy later = pki.policy();
+    later.ca_file = pki.dir.path() + "/later.crt";
+    BOOST_TEST(analyse_chain(chain_of({&leaf}), later, pki.now).message.find("cannot read CA file")
+               != std::string::npos);
+    lab::write_certificates(pki.dir.path(), "later", {&pki.root});
+    BOOST_TEST(to_string(analyse_chain(chain_of({&leaf}), later, pki.now).status) == "passed");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

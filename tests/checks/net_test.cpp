@@ -84,7 +84,7 @@ BOOST_AUTO_TEST_CASE(an_ip_literal_resolves_to_itself_at_once)
     r = resolve_host("::0001", AddressFamily::ipv6, std::nullopt, Clock::now() + 5s, stop);
     BOOST_TEST(r.ok());
     BOOST_TEST(r.addresses == std::vector<std::string>{"::1"});
-    BOOST_TEST((Clock::now() - started < 100ms));
+    BOOST_TEST((Clock::now() - started < 1000ms));  // at once: no lookup, no wait
 }
 
 BOOST_AUTO_TEST_CASE(an_ip_literal_of_the_other_family_has_no_data)
@@ -131,7 +131,9 @@ BOOST_AUTO_TEST_CASE(wait_fd_ends_at_the_deadline)
     BOOST_TEST((wait_fd(a.get(), POLLIN, started + 200ms, stop) == WaitStatus::timeout));
     auto took = Clock::now() - started;
     BOOST_TEST((took >= 200ms));
-    BOOST_TEST((took < 500ms));
+    // Upper bounds catch a second deadline or a hang, with room for a loaded CI machine;
+    // how fast is bench/'s question.
+    BOOST_TEST((took < 1000ms));
 }
 
 BOOST_AUTO_TEST_CASE(wait_fd_sees_readiness_and_stop)
@@ -146,7 +148,7 @@ BOOST_AUTO_TEST_CASE(wait_fd_sees_readiness_and_stop)
     stop.request();
     auto started = Clock::now();
     BOOST_TEST((wait_fd(a.get(), POLLIN, Clock::now() + 5s, stop) == WaitStatus::stopped));
-    BOOST_TEST((Clock::now() - started < 100ms));
+    BOOST_TEST((Clock::now() - started < 1000ms));  // at once: no lookup, no wait
 }
 
 BOOST_AUTO_TEST_CASE(a_connect_to_a_non_numeric_address_is_an_internal_error)

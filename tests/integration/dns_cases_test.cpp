@@ -170,7 +170,8 @@ resolves = {{ server = "{}" }}
     BOOST_TEST(c.status == "failed", dump(run));
     BOOST_TEST(c.category == "dns.timeout");
     BOOST_TEST(took >= 1.0);
-    BOOST_TEST(took < 1.6);
+    // The case's own time (not the process's start-up on a loaded machine) stays near its deadline.
+    BOOST_TEST(c.seconds < 1.5);
 }
 
 BOOST_AUTO_TEST_CASE(a_servfail_is_a_server_failure)

@@ -135,7 +135,7 @@ BOOST_AUTO_TEST_CASE(a_servfail_answer_is_a_server_failure)
     BOOST_TEST_REQUIRE(!r.ok(), resolver.log());
     BOOST_TEST(r.failure->category == "dns.servfail");
     BOOST_TEST(r.failure->message.find("one.test") != std::string::npos);
-    BOOST_TEST(seconds_since(started) < 1.0);
+    BOOST_TEST(seconds_since(started) < 2.0);  // an answer, not the 3 s deadline
 }
 
 BOOST_AUTO_TEST_CASE(a_silent_server_times_out_at_the_deadline)
@@ -148,7 +148,9 @@ BOOST_AUTO_TEST_CASE(a_silent_server_times_out_at_the_deadline)
     BOOST_TEST(r.failure->category == "dns.timeout");
     BOOST_TEST(r.failure->message.find(silent.server()) != std::string::npos);
     BOOST_TEST(took >= 0.95);
-    BOOST_TEST(took < 1.3);
+    // Upper bounds catch a second deadline or a hang, with room for a loaded CI machine;
+    // how fast is bench/'s question.
+    BOOST_TEST(took < 2.0);
 }
 
 BOOST_AUTO_TEST_CASE(a_port_without_a_server_is_a_failure_not_a_hang)
@@ -162,7 +164,7 @@ BOOST_AUTO_TEST_CASE(a_port_without_a_server_is_a_failure_not_a_hang)
     BOOST_TEST_REQUIRE(!r.ok());
     BOOST_TEST((r.failure->category == "dns.servfail" || r.failure->category == "dns.timeout"),
                r.failure->category);
-    BOOST_TEST(seconds_since(started) < 1.1);
+    BOOST_TEST(seconds_since(started) < 2.0);  // the 1 s deadline at most, with room for load
 }
 
 BOOST_AUTO_TEST_CASE(a_stop_request_ends_a_pending_lookup)
@@ -177,7 +179,7 @@ BOOST_AUTO_TEST_CASE(a_stop_request_ends_a_pending_lookup)
     stopper.join();
     BOOST_TEST_REQUIRE(!r.ok());
     BOOST_TEST(r.failure->message == "interrupted");
-    BOOST_TEST(seconds_since(started) < 0.5);
+    BOOST_TEST(seconds_since(started) < 3.0);  // the stop at 0.2 s, not the 10 s deadline
 }
 
 BOOST_AUTO_TEST_CASE(the_system_resolver_reads_the_hosts_file)

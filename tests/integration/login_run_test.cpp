@@ -158,5 +158,7 @@ login = {{ user = "app", password_env = "T_PASSWORD" }}
     auto took = std::chrono::steady_clock::now() - start;
     BOOST_TEST(run.at("db.login").category == "pg.timeout");
     BOOST_TEST(run.at("db.login").status == "failed");
-    BOOST_TEST((took < 2500ms));
+    BOOST_TEST((took >= 1000ms));
+    // The case's own time (not the process's start-up on a loaded machine) stays near its deadline.
+    BOOST_TEST(run.at("db.login").seconds < 2.0);
 }

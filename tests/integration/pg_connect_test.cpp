@@ -231,7 +231,9 @@ BOOST_AUTO_TEST_CASE(a_server_that_answers_S_and_stalls_times_out_at_the_deadlin
     auto took = Clock::now() - start;
     BOOST_TEST(s.category() == "pg.timeout");
     BOOST_TEST((took >= 400ms));
-    BOOST_TEST((took < 600ms));
+    // Upper bounds catch a second deadline or a hang, with room for a loaded CI machine;
+    // how fast is bench/'s question.
+    BOOST_TEST((took < 800ms));
 }
 
 BOOST_AUTO_TEST_CASE(a_stop_request_ends_the_wait_at_once)
@@ -246,5 +248,5 @@ BOOST_AUTO_TEST_CASE(a_stop_request_ends_the_wait_at_once)
     PgSession s(p, {"SELECT 1"});
     auto start = Clock::now();
     BOOST_TEST((drive(s, Clock::now() + 5s, stop) == WaitStatus::stopped));
-    BOOST_TEST((Clock::now() - start < 100ms));
+    BOOST_TEST((Clock::now() - start < 1000ms));  // at once, not the 5 s deadline
 }

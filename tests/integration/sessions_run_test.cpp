@@ -77,7 +77,9 @@ BOOST_AUTO_TEST_CASE(a_deadline_during_the_hold_fails_pg_timeout_and_closes_ever
     auto run = lab::run_suite(dir, suite(lab, R"(count = 5, hold = "10s")", "1s"), {},
                               {{"T_PASSWORD", lab.password()}});
     BOOST_TEST(run.at("db.sessions").category == "pg.timeout");
-    BOOST_TEST((std::chrono::steady_clock::now() - start < 3s));
+    // The 1 s deadline ends the 10 s hold: the case's own time, and the run's with room for load.
+    BOOST_TEST(run.at("db.sessions").seconds < 2.0);
+    BOOST_TEST((std::chrono::steady_clock::now() - start < 6s));
     BOOST_TEST(lab::wait_until([&] { return client_backends(lab) == 0; }, 3000ms));
 }
 

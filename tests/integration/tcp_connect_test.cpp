@@ -58,7 +58,7 @@ BOOST_AUTO_TEST_CASE(a_closed_port_is_refused_at_once)
     BOOST_TEST(r.failure->message == "127.0.0.1:" + std::to_string(port) + " refused the connection");
     BOOST_TEST(r.failure->hint.find("not running") != std::string::npos);
     BOOST_TEST(r.failure->hint.find("localhost only") != std::string::npos);
-    BOOST_TEST(seconds_since(started) < 0.5);
+    BOOST_TEST(seconds_since(started) < 2.5);  // well before the 5 s deadline
 }
 
 BOOST_AUTO_TEST_CASE(a_silent_port_times_out_at_the_deadline)
@@ -73,7 +73,9 @@ BOOST_AUTO_TEST_CASE(a_silent_port_times_out_at_the_deadline)
     BOOST_TEST(r.failure->message.find("no answer from 127.0.0.1:") == 0);
     BOOST_TEST(r.failure->hint.find("firewall") != std::string::npos);
     BOOST_TEST(took >= 1.0);
-    BOOST_TEST(took < 1.3);
+    // Upper bounds catch a second deadline or a hang, with room for a loaded CI machine;
+    // how fast is bench/'s question.
+    BOOST_TEST(took < 2.0);
 }
 
 BOOST_AUTO_TEST_CASE(a_stop_request_ends_a_pending_connect_at_once)
@@ -91,7 +93,7 @@ BOOST_AUTO_TEST_CASE(a_stop_request_ends_a_pending_connect_at_once)
     BOOST_TEST_REQUIRE(!r.ok());
     BOOST_TEST(r.failure->status == Status::error);
     BOOST_TEST(r.failure->message == "interrupted");
-    BOOST_TEST(took < 0.5);
+    BOOST_TEST(took < 3.0);  // the stop at 0.2 s, not the 10 s deadline
 }
 
 BOOST_AUTO_TEST_CASE(connect_all_probes_in_parallel_under_one_deadline)
@@ -116,7 +118,7 @@ BOOST_AUTO_TEST_CASE(connect_all_probes_in_parallel_under_one_deadline)
     BOOST_TEST(probe.results[4]->failure->category == "tcp.timeout");
     // Three silent ports cost one deadline, not three.
     BOOST_TEST(took >= 0.8);
-    BOOST_TEST(took < 1.1);
+    BOOST_TEST(took < 1.6);  // one after another would take 2.4 s
 }
 
 BOOST_AUTO_TEST_CASE(connect_all_can_stop_at_the_first_accept)
@@ -127,7 +129,7 @@ BOOST_AUTO_TEST_CASE(connect_all_can_stop_at_the_first_accept)
     auto started = Clock::now();
     auto probe = connect_all({{"127.0.0.1", filtered.port()}, {"127.0.0.1", open.port()}},
                              started + 5s, stop, true);
-    BOOST_TEST(seconds_since(started) < 0.5);
+    BOOST_TEST(seconds_since(started) < 2.5);  // at the accept, not the 5 s deadline
     BOOST_TEST(!probe.results[0].has_value());  // abandoned
     BOOST_TEST_REQUIRE(probe.results[1].has_value());
     BOOST_TEST(probe.results[1]->ok());

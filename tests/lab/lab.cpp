@@ -336,7 +336,7 @@ SuiteRun run_suite(const TempDir& dir, const std::string& toml,
             result.properties[target + "." + p.attribute("name").value()] =
                 p.attribute("value").value();
         for (auto tc : suite_node.children("testcase")) {
-            CaseResult c{"passed", "", "", ""};
+            CaseResult c{"passed", "", "", "", tc.attribute("time").as_double()};
             for (const char* kind : {"failure", "error", "skipped"}) {
                 auto node = tc.child(kind);
                 if (!node) continue;

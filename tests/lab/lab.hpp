@@ -85,6 +85,7 @@ struct CaseResult {
     std::string category;  // the failure's or error's type
     std::string message;   // failure/error message, or the skip reason
     std::string body;      // failure/error text
+    double seconds = 0;    // the case's own run time (JUnit `time`), without process start-up
 };
 
 struct SuiteRun {
