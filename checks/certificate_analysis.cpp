@@ -1,4 +1,5 @@
 #include "checks/certificate_analysis.hpp"
+#include "checks/trust_store.hpp"
 
 #include <arpa/inet.h>
 #include <openssl/bio.h>
@@ -19,9 +20,6 @@ namespace {
 
 struct BioFree {
     void operator()(BIO* bio) const { BIO_free(bio); }
-};
-struct StoreFree {
-    void operator()(X509_STORE* store) const { X509_STORE_free(store); }
 };
 struct StoreCtxFree {
     void operator()(X509_STORE_CTX* ctx) const { X509_STORE_CTX_free(ctx); }
@@ -135,15 +133,8 @@ ChainVerification verify_chain(const CertificateChain& chain, const std::string&
         result.problem = "the server presented no certificate";
         return result;
     }
-    std::unique_ptr<X509_STORE, StoreFree> store(X509_STORE_new());
+    TrustStore store = trust_store(ca_file);
     if (!store) {
-        result.problem = "cannot create a certificate store";
-        return result;
-    }
-    bool loaded = ca_file.empty() ? X509_STORE_set_default_paths(store.get()) == 1
-                                  : X509_STORE_load_file(store.get(), ca_file.c_str()) == 1;
-    ERR_clear_error();
-    if (!loaded) {
         result.problem = ca_file.empty() ? "cannot load the system certificate store"
                                          : fmt::format("cannot read CA file {}", ca_file);
         return result;

@@ -1,4 +1,5 @@
 #include "checks/revocation.hpp"
+#include "checks/trust_store.hpp"
 
 #include <openssl/err.h>
 #include <openssl/ocsp.h>
@@ -34,7 +35,6 @@ using OcspBasicPtr = std::unique_ptr<OCSP_BASICRESP, Deleter<OCSP_BASICRESP, OCS
 using OcspRequestPtr = std::unique_ptr<OCSP_REQUEST, Deleter<OCSP_REQUEST, OCSP_REQUEST_free>>;
 using OcspCertIdPtr = std::unique_ptr<OCSP_CERTID, Deleter<OCSP_CERTID, OCSP_CERTID_free>>;
 using CrlPtr = std::unique_ptr<X509_CRL, Deleter<X509_CRL, X509_CRL_free>>;
-using StorePtr = std::unique_ptr<X509_STORE, Deleter<X509_STORE, X509_STORE_free>>;
 
 struct StackFree {
     void operator()(STACK_OF(X509)* s) const { sk_X509_free(s); }
@@ -255,11 +255,8 @@ RevocationVerdict check_revocation(const CertificateChain& verified,
     verdict.properties.push_back({"stapled", stapled.empty() ? "no" : "yes"});
     if (policy.mode == RevocationMode::off && !policy.require_stapling) return verdict;
 
-    StorePtr store(X509_STORE_new());
-    bool loaded = store
-                  && (policy.ca_file.empty() ? X509_STORE_set_default_paths(store.get()) == 1
-                                             : X509_STORE_load_file(store.get(), policy.ca_file.c_str()) == 1);
-    ERR_clear_error();
+    TrustStore store = trust_store(policy.ca_file);
+    bool loaded = store != nullptr;
     std::unique_ptr<STACK_OF(X509), StackFree> chain(sk_X509_new_null());
     for (const auto& cert : verified) sk_X509_push(chain.get(), cert.get());
 
