@@ -28,11 +28,10 @@ const std::string& WatchSnapshot::status_page() const
             for (auto& o : data.outcomes) o.log.clear();
             data.duration_seconds = duration.count();
         }
-        data.history.reserve(history.size());
-        for (const auto& runs : history) {
+        data.history.reserve(history.cases());
+        for (std::size_t c = 0; c < history.cases(); ++c) {
             auto& past = data.history.emplace_back();
-            past.reserve(runs.size());
-            for (const auto& r : runs) past.push_back({r.finished, r.status, r.seconds, r.category});
+            for (const auto& r : history.runs(c)) past.push_back({r.finished, r.status, r.seconds, r.category});
         }
         page_ = render_status_page(data);
     });
@@ -49,7 +48,7 @@ std::shared_ptr<const WatchSnapshot> initial_snapshot(std::shared_ptr<const RunD
     first->interval = interval;
     first->watch_started = std::chrono::system_clock::now();
     first->totals.cases.resize(first->run->cases.size());
-    first->history.resize(first->run->cases.size());
+    first->history = WatchHistory(first->run->cases.size(), watch_history_depth);
     first->metrics = prometheus_exposition(*first->run, nullptr, first->totals);
     return first;
 }
@@ -78,14 +77,8 @@ std::shared_ptr<const WatchSnapshot> next_snapshot(const WatchSnapshot& previous
 
     auto ended = finished.info.started +
                  std::chrono::duration_cast<std::chrono::system_clock::duration>(finished.duration);
-    next->history = previous.history;
-    next->history.resize(next->run->cases.size());
-    for (std::size_t i = 0; i < next->history.size() && i < finished.outcomes.size(); ++i) {
-        auto& runs = next->history[i];
-        if (runs.size() >= watch_history_depth) runs.erase(runs.begin(), runs.begin() + (runs.size() - watch_history_depth + 1));
-        const Outcome& o = finished.outcomes[i];
-        runs.push_back(CaseRun{ended, o.status, o.category, std::max(0.0, o.duration.count())});
-    }
+    next->history = previous.history;  // one block, the same size every run
+    next->history.record(ended, finished.outcomes);
 
     RunResult latest{*next->run, next->info, next->outcomes, next->duration, false};
     next->metrics = prometheus_exposition(*next->run, &latest, next->totals);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "app/watch_history.hpp"
 #include "core/outcome.hpp"
 #include "reports/prometheus.hpp"
 #include "reports/reporter.hpp"
@@ -20,14 +21,6 @@ namespace connspec {
 
 // How many runs of each case a snapshot keeps (the status page draws them).
 constexpr std::size_t watch_history_depth = 60;
-
-// One run of one case, as the history keeps it.
-struct CaseRun {
-    std::chrono::system_clock::time_point finished;  // when its run ended
-    Status status = Status::passed;
-    std::string category;  // empty when passed
-    double seconds = 0;    // the case's duration
-};
 
 struct WatchSnapshot {
     std::shared_ptr<const RunDescription> run;  // names and order, the same for every run
@@ -42,7 +35,7 @@ struct WatchSnapshot {
     bool has_run = false;
 
     WatchTotals totals;                       // counters since watch started
-    std::vector<std::vector<CaseRun>> history;  // per case, oldest first, at most watch_history_depth
+    WatchHistory history;                     // every case's last watch_history_depth runs
 
     std::string metrics;       // the /metrics document
     std::string results_json;  // the /results.json document (empty before the first run)

@@ -81,10 +81,14 @@ BOOST_AUTO_TEST_CASE(snapshots_keep_the_last_runs_of_each_case)
     }
     BOOST_TEST(snapshot->has_run);
     BOOST_TEST(snapshot->totals.runs == 75u);
-    BOOST_TEST(snapshot->history.size() == 2u);
-    BOOST_TEST(snapshot->history[0].size() == watch_history_depth);
-    BOOST_TEST((snapshot->history[0].back().status == Status::failed));  // run 74 (even)
-    BOOST_TEST(snapshot->history[0].back().category == "tcp.refused");
+    BOOST_TEST(snapshot->history.cases() == 2u);
+    auto port_runs = snapshot->history.runs(0);
+    BOOST_TEST(port_runs.size() == watch_history_depth);
+    BOOST_TEST((port_runs.back().status == Status::failed));  // run 74 (even)
+    BOOST_TEST(port_runs.back().category == "tcp.refused");
+    BOOST_TEST((port_runs[port_runs.size() - 2].status == Status::passed));  // run 73
+    BOOST_TEST(port_runs.front().category == "");  // run 15 (odd) passed
+    BOOST_TEST((snapshot->history.runs(1).back().status == Status::skipped));
     BOOST_TEST(snapshot->totals.cases[0].failures.at("tcp.refused") == 38u);
     BOOST_TEST(snapshot->results_json.find("\"case\": \"login\"") != std::string::npos);
     BOOST_TEST(snapshot->metrics.find("connspec_runs_total 75\n") != std::string::npos);
