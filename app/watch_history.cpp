@@ -37,22 +37,17 @@ void WatchHistory::record(std::chrono::system_clock::time_point ended, const std
     ++recorded_;
 }
 
-std::size_t WatchHistory::kept() const
+std::vector<PastRun> WatchHistory::runs(std::size_t case_index) const
 {
-    return static_cast<std::size_t>(std::min<std::uint64_t>(recorded_, depth_));
-}
-
-std::vector<CaseRun> WatchHistory::runs(std::size_t case_index) const
-{
-    std::vector<CaseRun> out;
+    std::vector<PastRun> out;
     if (case_index >= cases_) return out;
-    std::size_t n = kept();
+    auto n = static_cast<std::size_t>(std::min<std::uint64_t>(recorded_, depth_));
     out.reserve(n);
     for (std::uint64_t run = recorded_ - n; run < recorded_; ++run) {
         std::size_t slot = run % depth_;
         const Record& r = records_[slot * cases_ + case_index];
-        out.push_back(CaseRun{std::chrono::system_clock::time_point{std::chrono::milliseconds{ended_ms_[slot]}},
-                              static_cast<Status>(r.status), categories_[r.category], r.seconds});
+        out.push_back(PastRun{std::chrono::system_clock::time_point{std::chrono::milliseconds{ended_ms_[slot]}},
+                              static_cast<Status>(r.status), r.seconds, categories_[r.category]});
     }
     return out;
 }

@@ -10,16 +10,9 @@
 #include <vector>
 
 #include "core/outcome.hpp"
+#include "reports/status_page.hpp"
 
 namespace connspec {
-
-// One run of one case, as the history gives it back.
-struct CaseRun {
-    std::chrono::system_clock::time_point finished;  // when its run ended
-    Status status = Status::passed;
-    std::string category;  // empty when passed
-    double seconds = 0;    // the case's duration
-};
 
 class WatchHistory {
 public:
@@ -30,10 +23,8 @@ public:
     void record(std::chrono::system_clock::time_point ended, const std::vector<Outcome>& outcomes);
 
     std::size_t cases() const { return cases_; }
-    std::size_t depth() const { return depth_; }
-    std::size_t kept() const;  // runs kept per case (at most depth)
-    // The kept runs of one case, oldest first.
-    std::vector<CaseRun> runs(std::size_t case_index) const;
+    // The kept runs of one case (at most depth), oldest first, as the status page draws them.
+    std::vector<PastRun> runs(std::size_t case_index) const;
 
 private:
     struct Record {

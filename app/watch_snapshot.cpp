@@ -29,10 +29,7 @@ const std::string& WatchSnapshot::status_page() const
             data.duration_seconds = duration.count();
         }
         data.history.reserve(history.cases());
-        for (std::size_t c = 0; c < history.cases(); ++c) {
-            auto& past = data.history.emplace_back();
-            for (const auto& r : history.runs(c)) past.push_back({r.finished, r.status, r.seconds, r.category});
-        }
+        for (std::size_t c = 0; c < history.cases(); ++c) data.history.push_back(history.runs(c));
         page_ = render_status_page(data);
     });
     return page_;
