@@ -10,6 +10,7 @@
 #include "checks/received_chain.hpp"
 #include "checks/net.hpp"
 #include "checks/proxy_tunnel.hpp"
+#include "checks/target_way.hpp"
 #include "checks/tls.hpp"
 #include "checks/tls_session.hpp"
 #include "core/option_reader.hpp"
@@ -112,13 +113,10 @@ Outcome run_certificate(const CertificateSpec& spec, const Target& target, Check
         return judge(received->chain, received->stapled_ocsp, policy, revocation, context);
     }
 
-    ResolveResult resolved = target_addresses(target, context);
-    if (!resolved.ok()) return *resolved.failure;
-    auto prepared = prepare_route(target, context.deadline, context.stop);
-    if (prepared.failure) return *prepared.failure;
-    const ProxyRoute* route = prepared.route ? &*prepared.route : nullptr;
-    if (route) context.note("through the " + proxy_name(route->proxy));
-    TlsDial dial = dial_tls(resolved.addresses, target.port, options, context.deadline, context.stop,
+    TargetWay way = find_target_way(target, context);
+    if (!way.ok()) return *way.failure;
+    const ProxyRoute* route = way.proxy();
+    TlsDial dial = dial_tls(way.addresses, target.port, options, context.deadline, context.stop,
                             nullptr, route);
     if (dial.failure) return *dial.failure;
     TlsHandshake& h = dial.handshake;

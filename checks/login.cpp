@@ -13,6 +13,7 @@
 #include "checks/pg_connect.hpp"
 #include "checks/pg_options.hpp"
 #include "checks/proxy_relay.hpp"
+#include "checks/target_way.hpp"
 #include "core/option_reader.hpp"
 
 namespace connspec {
@@ -173,17 +174,15 @@ Outcome judge(const Spec& spec, const PgSession& session, const std::string& end
 Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
 {
     const auto& spec = static_cast<const Spec&>(base);
-    auto addresses = target_addresses(target, context);
-    if (!addresses.ok()) return *addresses.failure;
-    auto prepared = prepare_route(target, context.deadline, context.stop);
-    if (prepared.failure) return *prepared.failure;
-    const ProxyRoute* route = prepared.route ? &*prepared.route : nullptr;
+    TargetWay way = find_target_way(target, context);
+    if (!way.ok()) return *way.failure;
+    const ProxyRoute* route = way.proxy();
 
     auto password = find_password(spec.login, target, context);
     if (password.failure) return *password.failure;
 
     std::optional<Outcome> last_failure;
-    for (const auto& address : addresses.addresses) {
+    for (const auto& address : way.addresses) {
         auto endpoint = format_endpoint(address, target.port);
         auto made = make_pg_params(spec.login, target, address, password.password);
         if (made.failure) return *made.failure;

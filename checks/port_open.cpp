@@ -9,6 +9,7 @@
 #include "checks/check_kind.hpp"
 #include "checks/net.hpp"
 #include "checks/proxy_tunnel.hpp"
+#include "checks/target_way.hpp"
 #include "checks/tcp_probe.hpp"
 #include "core/duration.hpp"
 #include "core/option_reader.hpp"
@@ -58,15 +59,12 @@ Outcome slow(const Spec& spec, const std::string& endpoint, const ConnectResult&
 Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
 {
     const auto& spec = static_cast<const Spec&>(base);
-    auto resolved = target_addresses(target, context);
-    if (!resolved.ok()) return std::move(*resolved.failure);
-    auto prepared = prepare_route(target, context.deadline, context.stop);
-    if (prepared.failure) return std::move(*prepared.failure);
-    const ProxyRoute* route = prepared.route ? &*prepared.route : nullptr;
-    if (route) context.note("through the " + proxy_name(route->proxy));
+    TargetWay way = find_target_way(target, context);
+    if (!way.ok()) return std::move(*way.failure);
+    const ProxyRoute* route = way.proxy();
 
     std::vector<Endpoint> endpoints;
-    for (const auto& a : resolved.addresses) endpoints.push_back({a, target.port});
+    for (const auto& a : way.addresses) endpoints.push_back({a, target.port});
     auto probe = connect_all_via(route, endpoints, context.deadline, context.stop, !spec.all_addresses);
     if (probe.stopped) return interrupted();
 

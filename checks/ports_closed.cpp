@@ -10,6 +10,7 @@
 #include "checks/check_kind.hpp"
 #include "checks/net.hpp"
 #include "checks/proxy_tunnel.hpp"
+#include "checks/target_way.hpp"
 #include "checks/tcp_probe.hpp"
 #include "core/option_reader.hpp"
 
@@ -72,15 +73,12 @@ Deadline probe_end_via_proxy(Deadline deadline)
 Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
 {
     const auto& spec = static_cast<const Spec&>(base);
-    auto resolved = target_addresses(target, context);
-    if (!resolved.ok()) return std::move(*resolved.failure);
-    auto prepared = prepare_route(target, context.deadline, context.stop);
-    if (prepared.failure) return std::move(*prepared.failure);
-    const ProxyRoute* route = prepared.route ? &*prepared.route : nullptr;
-    if (route) context.note("through the " + proxy_name(route->proxy));
+    TargetWay way = find_target_way(target, context);
+    if (!way.ok()) return std::move(*way.failure);
+    const ProxyRoute* route = way.proxy();
 
     std::vector<Endpoint> endpoints;
-    for (const auto& a : resolved.addresses)
+    for (const auto& a : way.addresses)
         for (int port : spec.ports) endpoints.push_back({a, port});
     // Through a proxy the window starts when the proxy has the request: how long the proxy takes
     // to greet and authenticate is not the destination's silence.

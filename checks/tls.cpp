@@ -11,6 +11,7 @@
 #include "checks/received_chain.hpp"
 #include "checks/net.hpp"
 #include "checks/proxy_tunnel.hpp"
+#include "checks/target_way.hpp"
 #include "core/option_reader.hpp"
 
 namespace connspec {
@@ -164,12 +165,9 @@ std::optional<Outcome> check_direct_alpn(const TlsHandshake& handshake)
 
 Outcome run_tls(const TlsSpec& spec, const Target& target, CheckContext& context)
 {
-    ResolveResult resolved = target_addresses(target, context);
-    if (!resolved.ok()) return *resolved.failure;
-    auto prepared = prepare_route(target, context.deadline, context.stop);
-    if (prepared.failure) return *prepared.failure;
-    const ProxyRoute* route = prepared.route ? &*prepared.route : nullptr;
-    if (route) context.note("through the " + proxy_name(route->proxy));
+    TargetWay way = find_target_way(target, context);
+    if (!way.ok()) return *way.failure;
+    const ProxyRoute* route = way.proxy();
 
     TlsClientOptions options;
     options.protocol = target.protocol;
@@ -217,11 +215,11 @@ Outcome run_tls(const TlsSpec& spec, const Target& target, CheckContext& context
     // The handshake asks for a stapled OCSP response, for the certificate case's revocation.
     TlsClientOptions main_options = options;
     main_options.request_ocsp_status = true;
-    TlsAttempt main_attempt(resolved.addresses, target.port, main_options, context.deadline, &shared,
+    TlsAttempt main_attempt(way.addresses, target.port, main_options, context.deadline, &shared,
                             route);
-    if (resolved.addresses.size() == 1) {
-        start_probes(resolved.addresses.front());
-        start_chains(resolved.addresses.front());
+    if (way.addresses.size() == 1) {
+        start_probes(way.addresses.front());
+        start_chains(way.addresses.front());
     }
     // With one address the probes run beside the handshake; with several, once it is known
     // which address accepted.
@@ -237,7 +235,7 @@ Outcome run_tls(const TlsSpec& spec, const Target& target, CheckContext& context
         return errored("tls.version", negotiated.detail,
                        "this build of OpenSSL cannot offer the requested versions");
 
-    if (resolved.addresses.size() != 1) {
+    if (way.addresses.size() != 1) {
         start_probes(main.address);
         start_chains(main.address);
         run_poll_loop(tasks(nullptr), context.stop);
