@@ -195,8 +195,7 @@ Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
             if (!relay) return errored("internal", problem, "this machine could not open a loopback port");
             made.params.hostaddr = "127.0.0.1";
             made.params.port = relay->port();
-            context.note(fmt::format("relaying 127.0.0.1:{} through the {} to {}", relay->port(),
-                                     proxy_name(route->proxy), endpoint));
+            context.note(fmt::format("relaying 127.0.0.1:{} to {}", relay->port(), endpoint));
         }
 
         PgSession session(made.params, {spec.login.query, server_view_query});

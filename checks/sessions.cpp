@@ -16,6 +16,7 @@
 #include "checks/pg_connect.hpp"
 #include "checks/pg_options.hpp"
 #include "checks/proxy_relay.hpp"
+#include "checks/target_way.hpp"
 #include "core/option_reader.hpp"
 
 namespace connspec {
@@ -110,28 +111,25 @@ Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
 {
     const auto& spec = static_cast<const Spec&>(base);
 
-    auto addresses = target_addresses(target, context);
-    if (!addresses.ok()) return *addresses.failure;
-    const auto& address = addresses.addresses.front();
+    TargetWay way = find_target_way(target, context);
+    if (!way.ok()) return *way.failure;
+    const auto& address = way.addresses.front();
     auto endpoint = format_endpoint(address, target.port);
     auto password = find_password(spec.login, target, context);
     if (password.failure) return *password.failure;
     auto made = make_pg_params(spec.login, target, address, password.password);
     if (made.failure) return *made.failure;
-    auto prepared = prepare_route(target, context.deadline, context.stop);
-    if (prepared.failure) return *prepared.failure;
     // libpq knows no proxies: every session connects to one loopback relay, whose one poll
     // loop tunnels each through `via`.
     std::unique_ptr<ProxyRelay> relay;
-    if (prepared.route) {
+    if (const ProxyRoute* route = way.proxy()) {
         std::string problem;
-        relay = ProxyRelay::start(*prepared.route, address, target.port, context.deadline,
-                                  context.stop, problem);
+        relay = ProxyRelay::start(*route, address, target.port, context.deadline, context.stop,
+                                  problem);
         if (!relay) return errored("internal", problem, "this machine could not open a loopback port");
         made.params.hostaddr = "127.0.0.1";
         made.params.port = relay->port();
-        context.note(fmt::format("relaying 127.0.0.1:{} through the {}", relay->port(),
-                                 proxy_name(prepared.route->proxy)));
+        context.note(fmt::format("relaying 127.0.0.1:{}", relay->port()));
     }
 
     context.note(fmt::format("opening {} sessions to {} at once", spec.count, endpoint));
@@ -189,7 +187,7 @@ Outcome run(const CaseSpec& base, const Target& target, CheckContext& context)
 
     Outcome outcome = passed();
     outcome.property("address", endpoint);
-    if (prepared.route) outcome.property("via", prepared.route->proxy.display());
+    if (way.route) outcome.property("via", way.route->proxy.display());
     outcome.property("opened", std::to_string(succeeded));
     outcome.property("failed", std::to_string(failed_count));
     double rate = static_cast<double>(succeeded) / spec.count;
